@@ -1,0 +1,138 @@
+/**
+ * What Veille remembers about each feed between polls, in one Redis hash per feed: the validators
+ * for conditional GET, the last body's hash, and the health shown by `veille status`.
+ */
+import type { Redis } from 'ioredis';
+import type { Keyspace } from '../queues/keyspace.js';
+
+export interface FeedState {
+  url: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  bodyHash: string | null;
+  lastAttemptAt: string | null;
+  lastSuccessAt: string | null;
+  lastHttpStatus: number | null;
+  lastOutcome: 'fetched' | 'not-modified' | 'unchanged' | 'error' | null;
+  lastError: string | null;
+  lastErrorCode: string | null;
+  consecutiveFailures: number;
+  lastDurationMs: number | null;
+  itemsSeen: number;
+  itemsNew: number;
+  itemsKept: number;
+  duplicates: number;
+  totalKept: number;
+}
+
+export interface SuccessRecord {
+  url: string;
+  httpStatus: number;
+  outcome: 'fetched' | 'not-modified' | 'unchanged';
+  etag?: string | null;
+  lastModified?: string | null;
+  bodyHash?: string;
+  durationMs: number;
+  itemsSeen: number;
+  itemsNew: number;
+  itemsKept: number;
+  duplicates: number;
+}
+
+export interface FailureRecord {
+  url: string;
+  httpStatus: number | null;
+  message: string;
+  code: string;
+  durationMs: number;
+}
+
+const num = (value: string | undefined): number => (value === undefined ? 0 : Number(value));
+const str = (value: string | undefined): string | null => (value === undefined || value === '' ? null : value);
+
+function toState(hash: Record<string, string>): FeedState {
+  return {
+    url: str(hash.url),
+    etag: str(hash.etag),
+    lastModified: str(hash.lastModified),
+    bodyHash: str(hash.bodyHash),
+    lastAttemptAt: str(hash.lastAttemptAt),
+    lastSuccessAt: str(hash.lastSuccessAt),
+    lastHttpStatus: hash.lastHttpStatus ? Number(hash.lastHttpStatus) : null,
+    lastOutcome: str(hash.lastOutcome) as FeedState['lastOutcome'],
+    lastError: str(hash.lastError),
+    lastErrorCode: str(hash.lastErrorCode),
+    consecutiveFailures: num(hash.consecutiveFailures),
+    lastDurationMs: hash.lastDurationMs ? Number(hash.lastDurationMs) : null,
+    itemsSeen: num(hash.itemsSeen),
+    itemsNew: num(hash.itemsNew),
+    itemsKept: num(hash.itemsKept),
+    duplicates: num(hash.duplicates),
+    totalKept: num(hash.totalKept),
+  };
+}
+
+export class FeedStates {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keyspace,
+  ) {}
+
+  async get(feedId: string): Promise<FeedState> {
+    return toState(await this.redis.hgetall(this.keys.feedState(feedId)));
+  }
+
+  async getMany(feedIds: string[]): Promise<Map<string, FeedState>> {
+    const pipeline = this.redis.pipeline();
+    for (const id of feedIds) pipeline.hgetall(this.keys.feedState(id));
+    const replies = (await pipeline.exec()) ?? [];
+    return new Map(feedIds.map((id, i) => [id, toState((replies[i]?.[1] ?? {}) as Record<string, string>)]));
+  }
+
+  async recordSuccess(feedId: string, record: SuccessRecord, now = new Date()): Promise<void> {
+    const key = this.keys.feedState(feedId);
+    const fields: Record<string, string | number> = {
+      url: record.url,
+      lastAttemptAt: now.toISOString(),
+      lastSuccessAt: now.toISOString(),
+      lastHttpStatus: record.httpStatus,
+      lastOutcome: record.outcome,
+      lastError: '',
+      lastErrorCode: '',
+      consecutiveFailures: 0,
+      lastDurationMs: Math.round(record.durationMs),
+      itemsSeen: record.itemsSeen,
+      itemsNew: record.itemsNew,
+      itemsKept: record.itemsKept,
+      duplicates: record.duplicates,
+    };
+    // Validators are replaced together: a server that drops its ETag must not keep an old one alive.
+    if (record.outcome === 'fetched') {
+      fields.etag = record.etag ?? '';
+      fields.lastModified = record.lastModified ?? '';
+      if (record.bodyHash) fields.bodyHash = record.bodyHash;
+    }
+    await this.redis.multi().hset(key, fields).hincrby(key, 'totalKept', record.itemsKept).exec();
+  }
+
+  async recordFailure(feedId: string, record: FailureRecord, now = new Date()): Promise<void> {
+    const key = this.keys.feedState(feedId);
+    await this.redis
+      .multi()
+      .hset(key, {
+        url: record.url,
+        lastAttemptAt: now.toISOString(),
+        lastHttpStatus: record.httpStatus ?? '',
+        lastOutcome: 'error',
+        lastError: record.message,
+        lastErrorCode: record.code,
+        lastDurationMs: Math.round(record.durationMs),
+      })
+      .hincrby(key, 'consecutiveFailures', 1)
+      .exec();
+  }
+
+  async forget(feedId: string): Promise<void> {
+    await this.redis.unlink(this.keys.feedState(feedId));
+  }
+}

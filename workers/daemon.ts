@@ -1,0 +1,120 @@
+/**
+ * The daemon: runs the scheduler, poll and store roles (all, or the ones asked for) in one
+ * process, on one Redis, with the live watchlist; stops them in order within a deadline.
+ */
+import type { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { LiveWatchlist } from '../src/config/live-watchlist.js';
+import { createRedis, redactUrl } from '../src/redis/connections.js';
+import { locateRedis, type PrivateRedis } from '../src/redis/locate-redis.js';
+import { createKeyspace, type Keyspace } from '../src/queues/keyspace.js';
+import { openQueue, POLL_QUEUE, STORE_QUEUE, type PollJobData, type StoreJobData } from '../src/queues/queues.js';
+import { openSink } from '../src/storage/open-sink.js';
+import type { ArticleSink } from '../src/storage/article-sink.js';
+import type { Logger } from '../src/logging/logger.js';
+import { startScheduler, type SchedulerRole } from './scheduler.js';
+import { startPollWorker } from './poll-worker.js';
+import { startStoreWorker } from './store-worker.js';
+
+export const ROLES = ['scheduler', 'poll', 'store'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface DaemonOptions {
+  configPath?: string;
+  roles: readonly Role[];
+  prefix?: string;
+  /** Folder for a private Redis's data when Veille has to start one. */
+  dataDir: string;
+  shutdownTimeoutMs: number;
+  watchConfig: boolean;
+  log: Logger;
+}
+
+export interface Daemon {
+  live: LiveWatchlist;
+  keys: Keyspace;
+  redisUrl: string;
+  pollQueue: Queue<PollJobData>;
+  storeQueue: Queue<StoreJobData>;
+  stop(reason: string): Promise<void>;
+}
+
+async function closeWithin(worker: Worker, deadlineMs: number, log: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), deadlineMs); });
+  const result = await Promise.race([worker.close().then(() => 'closed' as const), timedOut]);
+  clearTimeout(timer);
+  if (result === 'timeout') {
+    log.warn({ queue: worker.name, deadlineMs }, 'shutdown: active jobs did not finish before the deadline; they will be retried by another worker');
+    await worker.close(true);
+  }
+}
+
+export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
+  const { log } = options;
+  const live = await LiveWatchlist.open(options.configPath, log);
+  const located = await locateRedis({ dataDir: options.dataDir, startIfMissing: 'persistent' });
+  const privateRedis: PrivateRedis | undefined = located.child;
+  if (privateRedis) {
+    log.warn({ redis: located.url, dataDir: options.dataDir }, `redis: nothing answered on 127.0.0.1:6379 and REDIS_URL is unset; started a private redis-server (append-only file in ${options.dataDir}/redis), stopped on shutdown`);
+  } else {
+    log.info({ redis: redactUrl(located.url), source: located.source }, 'redis: connected');
+  }
+  const keys = createKeyspace(options.prefix);
+  const commands: Redis = createRedis(located.url, 'producer', log);
+  const workerConnection: Redis = createRedis(located.url, 'worker', log);
+  const pollQueue = openQueue<PollJobData>(POLL_QUEUE, commands, keys, log);
+  const storeQueue = openQueue<StoreJobData>(STORE_QUEUE, commands, keys, log);
+
+  const roles = new Set(options.roles);
+  let sink: ArticleSink | undefined;
+  let scheduler: SchedulerRole | undefined;
+  const workers: Worker[] = [];
+  try {
+    if (roles.has('store')) {
+      sink = await openSink(live.current.settings.sink);
+      workers.push(startStoreWorker({ workerConnection, keys, sink, concurrency: live.current.settings.concurrency.store, log }));
+      log.info({ sink: sink.description }, 'store: writing kept articles');
+    }
+    if (roles.has('poll')) workers.push(startPollWorker({ redis: commands, workerConnection, keys, live, storeQueue, log }));
+    if (roles.has('scheduler')) scheduler = await startScheduler(pollQueue, live, commands, keys, log);
+  } catch (err) {
+    await Promise.allSettled(workers.map((w) => w.close(true)));
+    await sink?.close();
+    commands.disconnect();
+    workerConnection.disconnect();
+    await privateRedis?.stop();
+    throw err;
+  }
+  if (options.watchConfig) live.watchFile();
+  live.on('change', (next, previous) => {
+    if (JSON.stringify(next.settings.sink) !== JSON.stringify(previous.settings.sink)) {
+      log.warn({ file: next.file }, 'config: settings.sink changed; restart the store role to use the new sink');
+    }
+  });
+  log.info({ roles: [...roles], prefix: keys.prefix, config: live.current.file, version: live.current.version, feeds: live.current.feeds.length, rules: live.current.ruleSet.version }, 'daemon: started');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (reason: string): Promise<void> => {
+    stopping ??= (async () => {
+      const started = performance.now();
+      log.info({ reason, deadlineMs: options.shutdownTimeoutMs }, 'shutdown: letting active jobs finish');
+      live.close();
+      await scheduler?.close();
+      // Poll jobs enqueue store jobs, so pollers stop before the store worker.
+      for (const worker of workers.slice().reverse()) await closeWithin(worker, options.shutdownTimeoutMs, log);
+      await pollQueue.close();
+      await storeQueue.close();
+      await sink?.close();
+      await commands.quit().catch(() => commands.disconnect());
+      await workerConnection.quit().catch(() => workerConnection.disconnect());
+      if (privateRedis) {
+        await privateRedis.stop();
+        log.info('redis: private redis-server stopped');
+      }
+      log.info({ durationMs: Math.round(performance.now() - started) }, 'shutdown: done');
+    })();
+    return stopping;
+  };
+  return { live, keys, redisUrl: located.url, pollQueue, storeQueue, stop };
+}

@@ -1,0 +1,99 @@
+/**
+ * The scheduler role: keeps exactly one BullMQ job scheduler per enabled feed, reconciled with
+ * the watchlist at start and after every reload. Concurrent upserts race, so only the holder of
+ * a short Redis lock reconciles.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Watchlist } from '../src/config/watchlist.js';
+import type { LiveWatchlist } from '../src/config/live-watchlist.js';
+import { jobOptions, schedulerIdFor, SCHEDULER_PREFIX, type PollJobData } from '../src/queues/queues.js';
+import type { Keyspace } from '../src/queues/keyspace.js';
+import type { Logger } from '../src/logging/logger.js';
+
+const LOCK_TTL_MS = 30_000;
+const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+export interface ReconcileReport {
+  added: string[];
+  updated: string[];
+  removed: string[];
+  unchanged: number;
+}
+
+async function withLock<T>(redis: Redis, key: string, waitMs: number, work: () => Promise<T>): Promise<T> {
+  const token = randomUUID();
+  const deadline = Date.now() + waitMs;
+  while ((await redis.set(key, token, 'PX', LOCK_TTL_MS, 'NX')) !== 'OK') {
+    if (Date.now() > deadline) throw new Error(`scheduler: another process has held the reconcile lock (${key}) for more than ${waitMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  try {
+    return await work();
+  } finally {
+    await redis.eval(RELEASE_LOCK, 1, key, token);
+  }
+}
+
+/** Makes the queue's job schedulers match the watchlist's enabled feeds. */
+export async function reconcileSchedulers(
+  queue: Queue<PollJobData>,
+  watchlist: Watchlist,
+  redis: Redis,
+  keys: Keyspace,
+  log: Logger,
+): Promise<ReconcileReport> {
+  return withLock(redis, keys.reconcileLock, 60_000, async () => {
+    const existing = new Map((await queue.getJobSchedulers(0, -1)).map((s) => [s.key, s]));
+    const wanted = new Map(watchlist.feeds.filter((f) => f.enabled).map((f) => [schedulerIdFor(f.id), f]));
+    const report: ReconcileReport = { added: [], updated: [], removed: [], unchanged: 0 };
+    for (const id of existing.keys()) {
+      if (id.startsWith(SCHEDULER_PREFIX) && !wanted.has(id)) {
+        await queue.removeJobScheduler(id);
+        report.removed.push(id.slice(SCHEDULER_PREFIX.length));
+      }
+    }
+    const opts = jobOptions(watchlist.settings);
+    for (const [id, feed] of wanted) {
+      const current = existing.get(id);
+      if (current && current.every === feed.intervalMs) {
+        report.unchanged += 1;
+        continue;
+      }
+      await queue.upsertJobScheduler(id, { every: feed.intervalMs }, { name: 'poll', data: { feedId: feed.id }, opts });
+      (current ? report.updated : report.added).push(feed.id);
+    }
+    log.info({ ...report, version: watchlist.version }, 'scheduler: job schedulers reconciled with the watchlist');
+    return report;
+  });
+}
+
+export interface SchedulerRole {
+  close(): Promise<void>;
+}
+
+/** Reconciles now and after every accepted watchlist change. */
+export async function startScheduler(
+  queue: Queue<PollJobData>,
+  live: LiveWatchlist,
+  redis: Redis,
+  keys: Keyspace,
+  log: Logger,
+): Promise<SchedulerRole> {
+  const schedLog = log.child({ role: 'scheduler' });
+  await reconcileSchedulers(queue, live.current, redis, keys, schedLog);
+  let pending: Promise<unknown> = Promise.resolve();
+  const onChange = (next: Watchlist) => {
+    pending = pending
+      .then(() => reconcileSchedulers(queue, next, redis, keys, schedLog))
+      .catch((err: unknown) => schedLog.error({ err }, 'scheduler: reconcile failed; will retry on the next reload'));
+  };
+  live.on('change', onChange);
+  return {
+    async close() {
+      live.off('change', onChange);
+      await pending;
+    },
+  };
+}
