@@ -27,6 +27,8 @@ export interface DaemonOptions {
   dataDir: string;
   shutdownTimeoutMs: number;
   watchConfig: boolean;
+  /** Use this Redis instead of locating one (demo, tests). */
+  redisUrl?: string;
   log: Logger;
 }
 
@@ -53,7 +55,9 @@ async function closeWithin(worker: Worker, deadlineMs: number, log: Logger): Pro
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { log } = options;
   const live = await LiveWatchlist.open(options.configPath, log);
-  const located = await locateRedis({ dataDir: options.dataDir, startIfMissing: 'persistent' });
+  const located = options.redisUrl
+    ? { url: options.redisUrl, source: 'given' as const, child: undefined }
+    : await locateRedis({ dataDir: options.dataDir, startIfMissing: 'persistent' });
   const privateRedis: PrivateRedis | undefined = located.child;
   if (privateRedis) {
     log.warn({ redis: located.url, dataDir: options.dataDir }, `redis: nothing answered on 127.0.0.1:6379 and REDIS_URL is unset; started a private redis-server (append-only file in ${options.dataDir}/redis), stopped on shutdown`);
