@@ -1,0 +1,54 @@
+/**
+ * Canonical form of an article URL, so that the same article reached through different
+ * links (newsletter, social share, syndication with utm_ tags) dedupes to one URL.
+ */
+
+/** Exact query parameter names (lower-case) that only track the reader. */
+const TRACKING_PARAMS = new Set([
+  'xtor', 'xtref', 'xts', 'fbclid', 'gclid', 'gclsrc', 'dclid', 'msclkid', 'yclid', 'igshid', 'twclid', 'ttclid', 'li_fat_id',
+  'mc_cid', 'mc_eid', '_ga', '_gl', '_hsenc', '_hsmi', 'ref', 'ref_src', 'ref_url', 'referrer', 'cmpid', 'ito', 'at_campaign',
+  'wt.mc_id', 'ocid', 'soc_src', 'soc_trk', 'smid', 'sr_share', 'oly_anon_id', 'oly_enc_id', 'vero_id', 'mkt_tok', 'spm',
+]);
+/** Parameter name prefixes (lower-case) of tracking families (utm_source, at_medium, ns_campaign, …). */
+const TRACKING_PREFIXES = ['utm_', 'at_', 'ns_', 'pk_', 'mtm_', 'hsa_', 'stm_'];
+
+/** Absolute canonical URL of `href` (resolved against `base`), '' when it is not a usable http(s) URL. */
+export function canonicalUrl(href: string, base?: string): string {
+  const trimmed = href.trim();
+  if (trimmed === '') return '';
+  let url: URL;
+  try {
+    url = base === undefined || base === '' ? new URL(trimmed) : new URL(trimmed, base);
+  } catch {
+    return '';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return '';
+  url.hash = '';
+  url.search = canonicalQuery(url.search);
+  // URL already lower-cases scheme and host and drops default ports.
+  return url.href;
+}
+
+/** Removes tracking parameters and sorts the rest, keeping their original percent-encoding. */
+function canonicalQuery(search: string): string {
+  if (search.length <= 1) return '';
+  const kept = search
+    .slice(1)
+    .split('&')
+    .filter((pair) => pair !== '' && !isTrackingParam(readParamName(pair)))
+    .sort();
+  return kept.length === 0 ? '' : `?${kept.join('&')}`;
+}
+
+function readParamName(pair: string): string {
+  const raw = pair.split('=', 1)[0] ?? '';
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' ')).toLowerCase();
+  } catch {
+    return raw.toLowerCase();
+  }
+}
+
+function isTrackingParam(name: string): boolean {
+  return TRACKING_PARAMS.has(name) || TRACKING_PREFIXES.some((prefix) => name.startsWith(prefix));
+}

@@ -1,0 +1,166 @@
+/**
+ * Fetches one feed over HTTP: conditional GET, manual redirects, decompression and a size cap.
+ *
+ * Built on undici `request` with a dedicated Agent rather than node:http because it gives
+ * per-request headers/body timeouts, AbortSignal support that also tears down a streaming
+ * body, keep-alive pooling across polls, and it never decompresses or follows redirects
+ * behind our back, so the size cap and redirect policy stay ours.
+ */
+
+import { STATUS_CODES } from 'node:http';
+import type { Readable } from 'node:stream';
+import { Agent, request } from 'undici';
+import {
+  EmptyBodyError, FeedAbortedError, FeedError, FeedTimeoutError, HttpStatusError,
+  InvalidFeedUrlError, NetworkError, TooManyRedirectsError, BodyTooLargeError,
+} from './errors.js';
+import { readCappedBody } from './read-body.js';
+import { parseRetryAfter } from './retry-after.js';
+
+export interface FetchFeedOptions {
+  url: string;
+  etag?: string | null;
+  lastModified?: string | null;
+  /** Bound on the whole fetch: connect, redirects, headers and body together. */
+  timeoutMs: number;
+  /** Cap on the decompressed body. */
+  maxBodyBytes: number;
+  userAgent: string;
+  signal?: AbortSignal;
+}
+
+export type FetchFeedResult =
+  | { kind: 'not-modified'; httpStatus: 304; finalUrl: string; durationMs: number }
+  | {
+      kind: 'fetched'; httpStatus: number; finalUrl: string; body: Buffer; contentType: string | null;
+      etag: string | null; lastModified: string | null; durationMs: number;
+    };
+
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const FEED_ACCEPT = 'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5';
+
+const dispatcher = new Agent({ connect: { timeout: 15_000 }, keepAliveTimeout: 10_000, connections: 64 });
+
+/** Fetches `opts.url`; throws only FeedError subclasses. */
+export async function fetchFeed(opts: FetchFeedOptions): Promise<FetchFeedResult> {
+  const started = performance.now();
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new Error(`deadline of ${opts.timeoutMs} ms`)), opts.timeoutMs);
+  const signal = opts.signal ? AbortSignal.any([deadline.signal, opts.signal]) : deadline.signal;
+  try {
+    return await followRedirects(opts, signal, started);
+  } catch (err) {
+    if (opts.signal?.aborted) throw new FeedAbortedError(opts.url, err);
+    if (deadline.signal.aborted) throw new FeedTimeoutError(opts.url, 'total', opts.timeoutMs, err);
+    throw toFeedError(err, opts);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function followRedirects(opts: FetchFeedOptions, signal: AbortSignal, started: number): Promise<FetchFeedResult> {
+  const chain: string[] = [];
+  let current = checkFeedUrl(opts.url, opts.url);
+  for (;;) {
+    chain.push(current.href);
+    const res = await request(current, {
+      method: 'GET',
+      headers: buildRequestHeaders(opts),
+      signal,
+      dispatcher,
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+    });
+    const status = res.statusCode;
+    const header = (name: string): string | null => readHeader(res.headers[name]);
+
+    if (REDIRECT_STATUSES.has(status) && header('location') !== null) {
+      await discardBody(res.body);
+      const next = checkFeedUrl(new URL(header('location') ?? '', current).href, opts.url);
+      if (chain.includes(next.href)) throw new TooManyRedirectsError(opts.url, [...chain, next.href], true);
+      if (chain.length > MAX_REDIRECTS) throw new TooManyRedirectsError(opts.url, [...chain, next.href], false);
+      current = next;
+      continue;
+    }
+    const durationMs = (): number => Math.round(performance.now() - started);
+    if (status === 304) {
+      await discardBody(res.body);
+      return { kind: 'not-modified', httpStatus: 304, finalUrl: current.href, durationMs: durationMs() };
+    }
+    if (status < 200 || status > 299) {
+      await discardBody(res.body);
+      throw new HttpStatusError(current.href, status, STATUS_CODES[status] ?? '', parseRetryAfter(header('retry-after')));
+    }
+
+    const contentEncoding = header('content-encoding');
+    const declaredLength = Number(header('content-length') ?? NaN);
+    if (contentEncoding === null && declaredLength > opts.maxBodyBytes) {
+      res.body.destroy();
+      throw new BodyTooLargeError(current.href, opts.maxBodyBytes);
+    }
+    const body = await readCappedBody(res.body, contentEncoding, opts.maxBodyBytes, current.href);
+    if (body.length === 0) throw new EmptyBodyError(current.href);
+    return {
+      kind: 'fetched', httpStatus: status, finalUrl: current.href, body,
+      contentType: header('content-type'), etag: header('etag'), lastModified: header('last-modified'),
+      durationMs: durationMs(),
+    };
+  }
+}
+
+function buildRequestHeaders(opts: FetchFeedOptions): Record<string, string> {
+  const headers: Record<string, string> = {
+    'user-agent': opts.userAgent,
+    accept: FEED_ACCEPT,
+    'accept-encoding': 'gzip, deflate, br',
+  };
+  if (opts.etag) headers['if-none-match'] = opts.etag;
+  if (opts.lastModified) headers['if-modified-since'] = opts.lastModified;
+  return headers;
+}
+
+function checkFeedUrl(href: string, feedUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    throw new InvalidFeedUrlError(href, 'not an absolute URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidFeedUrlError(feedUrl, href === feedUrl ? `scheme ${url.protocol} is not http or https` : `redirects to ${href}, which is not http or https`);
+  }
+  url.hash = '';
+  return url;
+}
+
+function readHeader(value: string | string[] | undefined): string | null {
+  if (Array.isArray(value)) return value[0] ?? null;
+  return value ?? null;
+}
+
+/** Frees the connection for reuse; an error here must not hide the status we are reporting. */
+async function discardBody(body: Readable & { dump?: () => Promise<void> }): Promise<void> {
+  try {
+    if (body.dump) await body.dump();
+    else body.destroy();
+  } catch {
+    body.destroy();
+  }
+}
+
+const TIMEOUT_PHASES: Record<string, 'connect' | 'headers' | 'body'> = {
+  UND_ERR_CONNECT_TIMEOUT: 'connect',
+  UND_ERR_HEADERS_TIMEOUT: 'headers',
+  UND_ERR_BODY_TIMEOUT: 'body',
+};
+
+function toFeedError(err: unknown, opts: FetchFeedOptions): FeedError {
+  if (err instanceof FeedError) return err;
+  const code = (err as { code?: unknown } | null)?.code;
+  const phase = typeof code === 'string' ? TIMEOUT_PHASES[code] : undefined;
+  if (phase) return new FeedTimeoutError(opts.url, phase, opts.timeoutMs, err);
+  const cause = (err as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+  const detail = [code, (err as Error | null)?.message, cause?.code].filter((p) => typeof p === 'string' && p !== '').join(': ');
+  return new NetworkError(opts.url, detail || String(err), err);
+}

@@ -1,0 +1,48 @@
+/**
+ * Converts item HTML (descriptions, content:encoded, Atom html/xhtml) to plain text.
+ *
+ * Regex tag stripping instead of a DOM: a cheerio load per item is ~4x slower than
+ * parsing the feed itself, and rules only need the words, not the structure.
+ */
+
+import { decodeHTML } from 'entities';
+
+const DROPPED_ELEMENTS = /<(script|style|noscript|template|iframe|object|svg|head)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
+const COMMENTS = /<!--[\s\S]*?(?:-->|$)/g;
+const CDATA_MARKERS = /<!\[CDATA\[|\]\]>/g;
+const BLOCK_TAGS = /<\/?(?:p|div|br|hr|li|ul|ol|dl|dt|dd|h[1-6]|blockquote|pre|section|article|aside|header|footer|nav|figure|figcaption|table|thead|tbody|tfoot|tr|caption|form|fieldset|address|main|details|summary)\b[^>]*>/gi;
+const CELL_TAGS = /<\/?(?:td|th)\b[^>]*>/gi;
+const ANY_TAG = /<\/?[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^>]*)?\/?>|<![a-zA-Z][^>]*>|<\?[^>]*\?>/g;
+/** An entity left after one decoding round: the feed escaped its HTML twice (&amp;eacute;). */
+const LEFTOVER_ENTITY = /&(?:#\d{2,7}|#x[0-9a-fA-F]{2,6}|[a-zA-Z]{2,10}\d{0,2});/;
+/** Markup left after decoding: the HTML itself was escaped twice (&amp;lt;p&amp;gt;). */
+const LEFTOVER_MARKUP = /<\/?(?:p|br|div|a|img|span|strong|em|b|i|ul|li|h[1-6])\b[^>]*>/i;
+
+export function htmlToText(html: string): string {
+  if (html === '') return '';
+  let text = stripMarkup(html);
+  text = decodeHTML(text);
+  if (LEFTOVER_ENTITY.test(text)) text = decodeHTML(text);
+  if (LEFTOVER_MARKUP.test(text)) text = stripMarkup(text);
+  return collapseWhitespace(text);
+}
+
+function stripMarkup(html: string): string {
+  if (!html.includes('<')) return html.replace(/\s+/g, ' ');
+  return html
+    .replace(/\s+/g, ' ') // source newlines are only whitespace in HTML
+    .replace(COMMENTS, ' ')
+    .replace(DROPPED_ELEMENTS, ' ')
+    .replace(CDATA_MARKERS, '')
+    .replace(BLOCK_TAGS, '\n')
+    .replace(CELL_TAGS, ' ')
+    .replace(ANY_TAG, '');
+}
+
+function collapseWhitespace(text: string): string {
+  return text
+    .replace(/[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v ]+/g, ' ')
+    .replace(/[\u200b\u200c\u200d\u2060\ufeff]/g, '')
+    .replace(/ *[\r\n]+[\s]*/g, '\n')
+    .trim();
+}
