@@ -35,7 +35,9 @@ export async function triggerPolls(
   options: { wait: boolean; timeoutMs: number; log: Logger },
 ): Promise<TriggerResult[]> {
   const queue = openQueue<PollJobData>(POLL_QUEUE, conn.redis, conn.keys, options.log);
-  const events = options.wait ? new QueueEvents(POLL_QUEUE, { connection: conn.redis.duplicate(), prefix: conn.keys.bullPrefix }) : undefined;
+  // QueueEvents blocks on its connection, which must therefore retry forever; it gets its own.
+  const eventsConnection = options.wait ? conn.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true }) : undefined;
+  const events = eventsConnection ? new QueueEvents(POLL_QUEUE, { connection: eventsConnection, prefix: conn.keys.bullPrefix }) : undefined;
   try {
     if (options.wait) {
       // Waiting for a poll nobody will run would just time out: say what is missing instead.
@@ -63,6 +65,7 @@ export async function triggerPolls(
     }));
   } finally {
     await events?.close();
+    eventsConnection?.disconnect();
     await queue.close();
   }
 }

@@ -1,0 +1,165 @@
+/**
+ * The poll orchestrator against real HTTP (a local fixture server) and real Redis: relevance,
+ * cross-feed dedupe, conditional GET, the first-poll age window, and idempotent storage.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Queue, Worker } from 'bullmq';
+import { startFixtureFeedServer, type FixtureFeedServer } from '../../src/demo/fixture-feed-server.js';
+import { pollFeed, type PollDeps } from '../../src/pipeline/poll-feed.js';
+import { openQueue, STORE_QUEUE, type StoreJobData } from '../../src/queues/queues.js';
+import { NdjsonSink, readNdjsonStore } from '../../src/storage/ndjson-sink.js';
+import { startStoreWorker } from '../../workers/store-worker.js';
+import { FeedStates } from '../../src/pipeline/feed-state.js';
+import type { Watchlist, FeedSource } from '../../src/config/watchlist.js';
+import { openTestRedis, type TestRedis } from '../support/redis.js';
+import { memoryLog } from '../support/memory-log.js';
+import { tempDir, writeWatchlist } from '../support/watchlist.js';
+import { ITEMS, atomFeed, rssFeed } from '../support/feed-xml.js';
+
+let server: FixtureFeedServer;
+let t: TestRedis;
+let dir: string;
+let storeQueue: Queue<StoreJobData>;
+const { log } = memoryLog('warn');
+
+beforeEach(async () => {
+  server = await startFixtureFeedServer();
+  t = await openTestRedis();
+  dir = await tempDir();
+  storeQueue = openQueue<StoreJobData>(STORE_QUEUE, t.redis, t.keys, log);
+});
+
+afterEach(async () => {
+  await storeQueue.close();
+  await server.close();
+  await t.cleanup();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function setup(feeds: { id: string; path: string }[]): Promise<{ watchlist: Watchlist; feed: (id: string) => FeedSource; deps: PollDeps }> {
+  const { watchlist } = await writeWatchlist(dir, feeds.map((f) => ({ id: f.id, url: server.url(f.path) })));
+  const deps: PollDeps = { redis: t.redis, keys: t.keys, settings: watchlist.settings, ruleSet: watchlist.ruleSet, storeQueue, log };
+  const feed = (id: string) => watchlist.feeds.find((f) => f.id === id) as FeedSource;
+  return { watchlist, feed, deps };
+}
+
+async function drainStore(worker: Worker): Promise<void> {
+  for (let i = 0; i < 100; i += 1) {
+    const counts = await storeQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    if (Object.values(counts).every((n) => n === 0)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`store queue did not drain (worker running: ${worker.isRunning()})`);
+}
+
+describe('pollFeed', () => {
+  it('keeps the relevant article once although two feeds list it, and drops the irrelevant ones', async () => {
+    server.setRoute('/a.xml', { body: rssFeed('A', [ITEMS.alliance, ITEMS.football, ITEMS.russiaOnly]), contentType: 'application/rss+xml; charset=utf-8' });
+    // Feed B republishes the same dispatch under another URL, with another guid.
+    const republished = { ...ITEMS.alliance, link: 'https://exemple-deux.fr/international/2026/11/poutine-kim?xtor=RSS-1' };
+    server.setRoute('/b.xml', { body: atomFeed('B', [republished, ITEMS.southKorea, ITEMS.lavrov]), contentType: 'application/atom+xml' });
+    const { feed, deps, watchlist } = await setup([{ id: 'a', path: '/a.xml' }, { id: 'b', path: '/b.xml' }]);
+
+    const first = await pollFeed(feed('a'), deps);
+    expect(first).toMatchObject({ fetch: 'fetched', httpStatus: 200, itemsSeen: 3, itemsNew: 3, itemsKept: 1, itemsIrrelevant: 2, duplicates: 0, firstPoll: true });
+    expect(first.kept[0]?.title).toBe(ITEMS.alliance.title);
+    expect(first.kept[0]?.url).toBe('https://exemple-un.fr/monde/poutine-kim-kremlin');
+
+    const second = await pollFeed(feed('b'), deps);
+    expect(second).toMatchObject({ itemsSeen: 3, itemsKept: 1, duplicates: 1, itemsIrrelevant: 1 });
+    expect(second.kept[0]?.title).toBe(ITEMS.lavrov.title);
+    expect(second.duplicateOf[0]).toMatchObject({ title: ITEMS.alliance.title, firstSeenOn: 'a', contentHash: first.kept[0]?.contentHash });
+
+    const sink = await NdjsonSink.open(watchlist.settings.sink.path);
+    const worker = startStoreWorker({ workerConnection: t.workerConnection, keys: t.keys, sink, concurrency: 2, log });
+    try {
+      await drainStore(worker);
+      // A retried storage job (same article, another job) must not add a line.
+      const [record] = (await readNdjsonStore(watchlist.settings.sink.path)).filter((r) => r.article.feedId === 'a');
+      await storeQueue.add('store', { record: record! }, { jobId: `retry-${record!.contentHash}` });
+      await drainStore(worker);
+    } finally {
+      await worker.close();
+      await sink.close();
+    }
+    const stored = await readNdjsonStore(watchlist.settings.sink.path);
+    expect(stored.map((r) => r.article.title).sort()).toEqual([ITEMS.alliance.title, ITEMS.lavrov.title].sort());
+    const alliance = stored.find((r) => r.article.title === ITEMS.alliance.title)!;
+    expect(alliance.matches[0]?.watchId).toBeTruthy();
+    expect(alliance.matches[0]!.score).toBeGreaterThanOrEqual(alliance.matches[0]!.threshold);
+    // Each hit points at the text it names.
+    for (const hit of alliance.matches[0]!.hits) {
+      const field = alliance.article[hit.field === 'title' ? 'title' : hit.field];
+      expect(field.slice(hit.start, hit.end)).toBe(hit.text);
+    }
+    const lines = (await readFile(watchlist.settings.sink.path, 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(2);
+  });
+
+  it('sends the ETag back, gets 304, and does no work on the second poll', async () => {
+    server.setRoute('/a.xml', { body: rssFeed('A', [ITEMS.alliance, ITEMS.football]), etag: '"v1"', contentType: 'application/rss+xml' });
+    const { feed, deps } = await setup([{ id: 'a', path: '/a.xml' }]);
+    const first = await pollFeed(feed('a'), deps);
+    expect(first.itemsKept).toBe(1);
+    const jobsAfterFirst = await storeQueue.count();
+
+    const second = await pollFeed(feed('a'), deps);
+    expect(second).toMatchObject({ fetch: 'not-modified', httpStatus: 304, itemsSeen: 0, itemsKept: 0 });
+    const requests = server.requests.filter((r) => r.path === '/a.xml');
+    expect(requests).toHaveLength(2);
+    expect(requests[1]?.headers['if-none-match']).toBe('"v1"');
+    expect(requests[1]?.status).toBe(304);
+    expect(await storeQueue.count()).toBe(jobsAfterFirst);
+    const state = await new FeedStates(t.redis, t.keys).get('a');
+    expect(state).toMatchObject({ lastHttpStatus: 304, lastOutcome: 'not-modified', consecutiveFailures: 0, totalKept: 1 });
+  });
+
+  it('skips the parse when a server without validators sends the same bytes again', async () => {
+    server.setRoute('/a.xml', { body: rssFeed('A', [ITEMS.alliance]), contentType: 'application/rss+xml' });
+    const { feed, deps } = await setup([{ id: 'a', path: '/a.xml' }]);
+    await pollFeed(feed('a'), deps);
+    const second = await pollFeed(feed('a'), deps);
+    expect(second).toMatchObject({ fetch: 'unchanged', httpStatus: 200, itemsSeen: 0 });
+  });
+
+  it('processes only the items it has not seen on later polls', async () => {
+    server.setRoute('/a.xml', { body: rssFeed('A', [ITEMS.football, ITEMS.russiaOnly]), contentType: 'application/rss+xml' });
+    const { feed, deps } = await setup([{ id: 'a', path: '/a.xml' }]);
+    await pollFeed(feed('a'), deps);
+    server.setRoute('/a.xml', { body: rssFeed('A', [ITEMS.lavrov, ITEMS.football, ITEMS.russiaOnly]), contentType: 'application/rss+xml' });
+    const second = await pollFeed(feed('a'), deps);
+    expect(second).toMatchObject({ fetch: 'fetched', itemsSeen: 3, itemsNew: 1, itemsKept: 1, firstPoll: false });
+  });
+
+  it('remembers but does not keep items older than the first-poll window on a new feed', async () => {
+    const old = { ...ITEMS.alliance, ageHours: 24 * 10 };
+    server.setRoute('/a.xml', { body: rssFeed('A', [old, ITEMS.lavrov]), contentType: 'application/rss+xml' });
+    const { feed, deps } = await setup([{ id: 'a', path: '/a.xml' }]);
+    const first = await pollFeed(feed('a'), deps);
+    expect(first).toMatchObject({ firstPoll: true, itemsTooOld: 1, itemsKept: 1 });
+    expect(first.kept[0]?.title).toBe(ITEMS.lavrov.title);
+    // On later polls the old item is known: it is not reconsidered.
+    server.setRoute('/a.xml', { body: rssFeed('A', [old, ITEMS.lavrov, ITEMS.football]), contentType: 'application/rss+xml' });
+    const second = await pollFeed(feed('a'), deps);
+    expect(second).toMatchObject({ itemsNew: 1, itemsKept: 0, itemsTooOld: 0 });
+  });
+
+  it('records a failure with a readable message on the feed state and rethrows a typed error', async () => {
+    server.setRoute('/broken.xml', { body: '<?xml version="1.0"?><rss version="2.0"><channel><title>Cassé</title><item><title>x</title></chan', contentType: 'application/rss+xml' });
+    const { feed, deps } = await setup([{ id: 'broken', path: '/broken.xml' }]);
+    await expect(pollFeed(feed('broken'), deps)).rejects.toMatchObject({ permanent: true });
+    const state = await new FeedStates(t.redis, t.keys).get('broken');
+    expect(state.consecutiveFailures).toBe(1);
+    expect(state.lastError).toMatch(/broken\.xml/);
+    expect(state.lastErrorCode).toBeTruthy();
+  });
+
+  it('fails with a permanent error naming the URL on 404', async () => {
+    const { feed, deps } = await setup([{ id: 'gone', path: '/nothing-here.xml' }]);
+    const err = await pollFeed(feed('gone'), deps).catch((e: unknown) => e);
+    expect(err).toMatchObject({ permanent: true });
+    expect(String((err as Error).message)).toContain(server.url('/nothing-here.xml'));
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * The poll role as BullMQ runs it: a malformed feed fails its own job with a clear, logged error
+ * (and is not retried), while the other feeds' jobs go on.
+ */
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { rm } from 'node:fs/promises';
+import { QueueEvents, type Queue } from 'bullmq';
+import { startFixtureFeedServer, type FixtureFeedServer } from '../../src/demo/fixture-feed-server.js';
+import { LiveWatchlist } from '../../src/config/live-watchlist.js';
+import { openQueue, POLL_QUEUE, STORE_QUEUE, type PollJobData, type StoreJobData } from '../../src/queues/queues.js';
+import { startPollWorker } from '../../workers/poll-worker.js';
+import { openTestRedis, type TestRedis } from '../support/redis.js';
+import { memoryLog } from '../support/memory-log.js';
+import { tempDir, writeWatchlist } from '../support/watchlist.js';
+import { ITEMS, rssFeed } from '../support/feed-xml.js';
+
+let server: FixtureFeedServer;
+let t: TestRedis;
+let dir: string;
+
+beforeEach(async () => {
+  server = await startFixtureFeedServer();
+  t = await openTestRedis();
+  dir = await tempDir();
+});
+
+afterEach(async () => {
+  await server.close();
+  await t.cleanup();
+  await rm(dir, { recursive: true, force: true });
+});
+
+it('logs a malformed feed with a clear error, does not retry it, and polls the other feeds', async () => {
+  server.setRoute('/good.xml', { body: rssFeed('Bon', [ITEMS.alliance, ITEMS.football]), contentType: 'application/rss+xml' });
+  server.setRoute('/broken.xml', { body: '<rss version="2.0"><channel><title>Cassé</title><item><title>Sans fin', contentType: 'application/rss+xml' });
+  const { file } = await writeWatchlist(dir, [
+    { id: 'broken', url: server.url('/broken.xml') },
+    { id: 'good', url: server.url('/good.xml') },
+  ], { jobs: { attempts: 3, backoff: '1s' } });
+  const memory = memoryLog('info');
+  const live = await LiveWatchlist.open(file, memory.log);
+  const pollQueue: Queue<PollJobData> = openQueue(POLL_QUEUE, t.redis, t.keys, memory.log);
+  const storeQueue: Queue<StoreJobData> = openQueue(STORE_QUEUE, t.redis, t.keys, memory.log);
+  const events = new QueueEvents(POLL_QUEUE, { connection: t.workerConnection, prefix: t.keys.bullPrefix });
+  await events.waitUntilReady();
+  const worker = startPollWorker({ redis: t.redis, workerConnection: t.workerConnection, keys: t.keys, live, storeQueue, log: memory.log });
+  try {
+    const broken = await pollQueue.add('poll', { feedId: 'broken' }, { attempts: 3, backoff: { type: 'fixed', delay: 100 } });
+    const good = await pollQueue.add('poll', { feedId: 'good' });
+    const failure = await broken.waitUntilFinished(events, 10_000).then(() => null, (err: Error) => err);
+    expect(failure?.message).toMatch(/broken\.xml/);
+    const outcome = await good.waitUntilFinished(events, 10_000);
+    expect(outcome).toMatchObject({ feedId: 'good', itemsKept: 1 });
+
+    // Permanent: one attempt only, although the job allowed three.
+    const failed = await pollQueue.getJob(broken.id!);
+    expect(failed?.attemptsMade).toBe(1);
+    const line = memory.find((l) => l.feedId === 'broken' && l.level === 50);
+    expect(line).toBeDefined();
+    expect(line).toMatchObject({ url: server.url('/broken.xml'), permanent: true });
+    expect(String(line?.msg)).toMatch(/poll: failed \(not retried\)/);
+    expect(memory.find((l) => l.feedId === 'good' && l.msg === 'poll: done')).toMatchObject({ itemsKept: 1 });
+    expect(await storeQueue.count()).toBe(1);
+  } finally {
+    await worker.close();
+    await events.close();
+    await pollQueue.close();
+    await storeQueue.close();
+    live.close();
+  }
+});
+
+it('rejects a job for a feed that is not in the watchlist, naming the file', async () => {
+  const { file } = await writeWatchlist(dir, []);
+  const memory = memoryLog('info');
+  const live = await LiveWatchlist.open(file, memory.log);
+  const pollQueue: Queue<PollJobData> = openQueue(POLL_QUEUE, t.redis, t.keys, memory.log);
+  const storeQueue: Queue<StoreJobData> = openQueue(STORE_QUEUE, t.redis, t.keys, memory.log);
+  const events = new QueueEvents(POLL_QUEUE, { connection: t.workerConnection, prefix: t.keys.bullPrefix });
+  await events.waitUntilReady();
+  const worker = startPollWorker({ redis: t.redis, workerConnection: t.workerConnection, keys: t.keys, live, storeQueue, log: memory.log });
+  try {
+    const job = await pollQueue.add('poll', { feedId: 'ghost' });
+    const err = await job.waitUntilFinished(events, 10_000).then(() => null, (e: Error) => e);
+    expect(err?.message).toContain('"ghost" is not in the watchlist');
+    expect(err?.message).toContain(file);
+  } finally {
+    await worker.close();
+    await events.close();
+    await pollQueue.close();
+    await storeQueue.close();
+    live.close();
+  }
+});
