@@ -35,6 +35,7 @@ export function detectFeedFormat(xml: string, feedUrl: string): FeedFormat {
 
 function describeNonXml(rest: string, feedUrl: string): Error {
   const start = rest.trimStart().slice(0, 40).replace(/\s+/g, ' ');
+  if (start === '') return new FeedParseError(feedUrl, 'no root element: the document holds only a prolog or comments');
   if (start.startsWith('{') || start.startsWith('[')) return new NotAFeedError(feedUrl, 'the body is JSON; JSON Feed is not supported');
   if (start.startsWith('<')) return new FeedParseError(feedUrl, `no root element found; the body starts with "${start}"`);
   return new NotAFeedError(feedUrl, `the body is not XML; it starts with "${start}"`);

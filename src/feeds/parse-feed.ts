@@ -61,6 +61,11 @@ function describeParserError(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof TypeError) return `unexpected structure: ${message}; is <channel> missing?`;
   const [what, ...where] = message.split('\n').map((line) => line.trim()).filter((line) => line !== '');
-  const position = where.filter((line) => /^(Line|Column):/.test(line)).join(', ').toLowerCase();
+  // sax counts lines and columns from 0.
+  const position = where
+    .map((line) => /^(Line|Column):\s*(\d+)/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => `${(m[1] ?? '').toLowerCase()} ${Number(m[2]) + 1}`)
+    .join(', ');
   return position === '' ? `malformed XML: ${what ?? 'unknown error'}` : `malformed XML: ${what ?? 'error'} at ${position}`;
 }

@@ -24,11 +24,25 @@ const FEED_NAMESPACES: Record<FeedFormat, RegExp> = {
 
 export function repairXml(xml: string, format: FeedFormat): string {
   const prefixes = findFeedPrefixes(xml, format);
-  return xml
-    .replace(ILLEGAL_CHARS, '')
+  return wrapInlineMarkup(xml.replace(ILLEGAL_CHARS, ''))
     .split(PROTECTED)
     .map((segment, i) => (i % 2 === 1 ? segment : repairMarkup(segment, format, prefixes)))
     .join('');
+}
+
+/** Text elements that may carry XHTML children (Atom type="xhtml", "naked" HTML in RSS). */
+const TEXT_ELEMENTS = /<(title|summary|content|description|content:encoded|subtitle)(\s[^>]*)?(?<!\/)>([\s\S]*?)<\/\1\s*>/g;
+
+/**
+ * xml2js splits mixed content into text and child objects and loses their order
+ * ("arrivé <b>mardi</b>." comes back as "arrivé ." + "mardi"), so hand such markup to
+ * the parser as CDATA: the HTML converter then sees it in order.
+ */
+function wrapInlineMarkup(xml: string): string {
+  return xml.replace(TEXT_ELEMENTS, (whole, name: string, attrs: string | undefined, inner: string) => {
+    if (!/<[A-Za-z]/.test(inner) || inner.includes('<![CDATA[')) return whole;
+    return `<${name}${attrs ?? ''}><![CDATA[${inner.replace(/]]>/g, ']]]]><![CDATA[>')}]]></${name}>`;
+  });
 }
 
 function repairMarkup(segment: string, format: FeedFormat, prefixes: string[]): string {

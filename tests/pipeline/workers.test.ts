@@ -41,7 +41,8 @@ it('logs a malformed feed with a clear error, does not retry it, and polls the o
   const live = await LiveWatchlist.open(file, memory.log);
   const pollQueue: Queue<PollJobData> = openQueue(POLL_QUEUE, t.redis, t.keys, memory.log);
   const storeQueue: Queue<StoreJobData> = openQueue(STORE_QUEUE, t.redis, t.keys, memory.log);
-  const events = new QueueEvents(POLL_QUEUE, { connection: t.workerConnection, prefix: t.keys.bullPrefix });
+  const eventsConnection = t.workerConnection.duplicate();
+  const events = new QueueEvents(POLL_QUEUE, { connection: eventsConnection, prefix: t.keys.bullPrefix });
   await events.waitUntilReady();
   const worker = startPollWorker({ redis: t.redis, workerConnection: t.workerConnection, keys: t.keys, live, storeQueue, log: memory.log });
   try {
@@ -64,6 +65,7 @@ it('logs a malformed feed with a clear error, does not retry it, and polls the o
   } finally {
     await worker.close();
     await events.close();
+    eventsConnection.disconnect();
     await pollQueue.close();
     await storeQueue.close();
     live.close();
@@ -76,7 +78,8 @@ it('rejects a job for a feed that is not in the watchlist, naming the file', asy
   const live = await LiveWatchlist.open(file, memory.log);
   const pollQueue: Queue<PollJobData> = openQueue(POLL_QUEUE, t.redis, t.keys, memory.log);
   const storeQueue: Queue<StoreJobData> = openQueue(STORE_QUEUE, t.redis, t.keys, memory.log);
-  const events = new QueueEvents(POLL_QUEUE, { connection: t.workerConnection, prefix: t.keys.bullPrefix });
+  const eventsConnection = t.workerConnection.duplicate();
+  const events = new QueueEvents(POLL_QUEUE, { connection: eventsConnection, prefix: t.keys.bullPrefix });
   await events.waitUntilReady();
   const worker = startPollWorker({ redis: t.redis, workerConnection: t.workerConnection, keys: t.keys, live, storeQueue, log: memory.log });
   try {
@@ -87,6 +90,7 @@ it('rejects a job for a feed that is not in the watchlist, naming the file', asy
   } finally {
     await worker.close();
     await events.close();
+    eventsConnection.disconnect();
     await pollQueue.close();
     await storeQueue.close();
     live.close();

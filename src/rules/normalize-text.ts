@@ -1,0 +1,133 @@
+/**
+ * French-aware text folding for matching: case, diacritics, ligatures, apostrophes,
+ * hyphens and every kind of space become one canonical form (lowercase letters and
+ * digits separated by single spaces), with a map back to the original UTF-16 offsets.
+ */
+
+export interface NormalizedText {
+  /** Folded text, padded with one space at each end so every word is space-delimited. */
+  text: string;
+  /** starts[i] / ends[i]: the original [start, end) that produced text[i]. */
+  starts: Uint32Array;
+  ends: Uint32Array;
+}
+
+/** Letters that NFKD does not decompose but French readers treat as two letters or a plain one. */
+const EXTRA_FOLDS: Readonly<Record<string, string>> = {
+  'œ': 'oe',
+  'æ': 'ae',
+  'ß': 'ss',
+  'ø': 'o',
+  'đ': 'd',
+  'ł': 'l',
+  'ı': 'i',
+  'þ': 'th',
+};
+
+const SEPARATOR = '';
+const COMBINING = '\u0300';
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+const MARK = /^\p{M}$/u;
+const STRIP_MARKS = /\p{M}/gu;
+
+/** Folded form of one non-ASCII code point, '' for a separator, COMBINING for a lone mark; memoised. */
+const foldCache = new Map<number, string>();
+
+function foldCodePoint(cp: number, ch: string): string {
+  const cached = foldCache.get(cp);
+  if (cached !== undefined) return cached;
+  let folded: string;
+  if (MARK.test(ch)) {
+    folded = COMBINING;
+  } else {
+    const lower = ch.toLowerCase();
+    const decomposed = (EXTRA_FOLDS[lower] ?? lower).normalize('NFKD').replace(STRIP_MARKS, '');
+    const lowered = decomposed.toLowerCase();
+    let out = '';
+    for (const c of lowered) out += EXTRA_FOLDS[c] ?? (WORD_CHAR.test(c) ? c : ' ');
+    // A character that folds to letters plus punctuation (e.g. "½") keeps only its letters.
+    const trimmed = out.trim();
+    folded = trimmed.length === 0 ? SEPARATOR : trimmed.replace(/ +/g, ' ');
+  }
+  foldCache.set(cp, folded);
+  return folded;
+}
+
+/** Folds `input` for matching; every output character maps back to the original text. */
+export function normalizeText(input: string): NormalizedText {
+  const n = input.length;
+  // Folding can grow the text (œ → oe), rarely by more than 2×; sized generously then trimmed.
+  let capacity = n * 2 + 2;
+  let starts = new Uint32Array(capacity);
+  let ends = new Uint32Array(capacity);
+  const out: string[] = [' '];
+  starts[0] = 0;
+  ends[0] = 0;
+  let len = 1;
+  let pendingSpace = false;
+  let spaceAt = 0;
+
+  const push = (s: string, start: number, end: number): void => {
+    if (len + s.length + 1 >= capacity) {
+      capacity = capacity * 2 + s.length + 2;
+      const grownStarts = new Uint32Array(capacity);
+      grownStarts.set(starts);
+      starts = grownStarts;
+      const grownEnds = new Uint32Array(capacity);
+      grownEnds.set(ends);
+      ends = grownEnds;
+    }
+    for (let k = 0; k < s.length; k++) {
+      out.push(s[k] as string);
+      starts[len] = start;
+      ends[len] = end;
+      len++;
+    }
+  };
+
+  let i = 0;
+  while (i < n) {
+    const code = input.charCodeAt(i);
+    if (code < 0x80) {
+      // ASCII fast path: most of French text.
+      if ((code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39)) {
+        if (pendingSpace) { push(' ', spaceAt, spaceAt); pendingSpace = false; }
+        push(String.fromCharCode(code), i, i + 1);
+      } else if (code >= 0x41 && code <= 0x5a) {
+        if (pendingSpace) { push(' ', spaceAt, spaceAt); pendingSpace = false; }
+        push(String.fromCharCode(code + 32), i, i + 1);
+      } else if (!pendingSpace) {
+        pendingSpace = len > 1;
+        spaceAt = i;
+      }
+      i++;
+      continue;
+    }
+    const cp = input.codePointAt(i) as number;
+    const width = cp > 0xffff ? 2 : 1;
+    const folded = foldCodePoint(cp, input.slice(i, i + width));
+    if (folded === COMBINING) {
+      // A decomposed accent belongs to the letter before it.
+      if (!pendingSpace && len > 1) ends[len - 1] = i + width;
+    } else if (folded === SEPARATOR) {
+      if (!pendingSpace) {
+        pendingSpace = len > 1;
+        spaceAt = i;
+      }
+    } else {
+      if (pendingSpace) { push(' ', spaceAt, spaceAt); pendingSpace = false; }
+      push(folded, i, i + width);
+    }
+    i += width;
+  }
+  out.push(' ');
+  starts[len] = n;
+  ends[len] = n;
+  len++;
+  return { text: out.join(''), starts: starts.subarray(0, len), ends: ends.subarray(0, len) };
+}
+
+/** The folded form of a short string without the padding: used for terms and tests. */
+export function foldText(input: string): string {
+  return normalizeText(input).text.slice(1, -1).trimEnd();
+}
