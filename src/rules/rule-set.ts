@@ -1,0 +1,113 @@
+/**
+ * The compiled rules: one matcher for every term of every topic, built once per
+ * config version, and evaluate() that scans a document's fields once and decides
+ * every watch from the same hits.
+ */
+import { createHash } from 'node:crypto';
+import { normalizeText } from './normalize-text.js';
+import { TermMatcher } from './term-matcher.js';
+import { evaluateWatch, type FieldHit } from './watch-evaluation.js';
+import type { RulesConfig } from './rules-config.js';
+
+export interface MatchDocument {
+  title: string;
+  summary: string;
+  content: string;
+}
+
+export type MatchField = 'title' | 'summary' | 'content';
+
+export const MATCH_FIELDS: readonly MatchField[] = ['title', 'summary', 'content'];
+
+export interface TermHit {
+  topic: string;
+  /** The term as written in config. */
+  term: string;
+  field: MatchField;
+  /** UTF-16 offsets into the original field: doc[field].slice(start, end) === text. */
+  start: number;
+  end: number;
+  text: string;
+  /** Term weight × field weight; 0 for an exclusion hit listed because it neutralised or vetoed. */
+  weight: number;
+}
+
+export interface WatchResult {
+  watchId: string;
+  ruleSetVersion: string;
+  kept: boolean;
+  score: number;
+  threshold: number;
+  /** Positive topics with at least one counted hit. */
+  topicsMatched: string[];
+  /** Some but not all required topic groups matched. */
+  partial: boolean;
+  /** One readable line: why kept / why not. */
+  reason: string;
+  hits: TermHit[];
+}
+
+export interface Evaluation {
+  kept: boolean;
+  watches: WatchResult[];
+}
+
+export interface RuleSet {
+  version: string;
+  watchIds: string[];
+  evaluate(doc: MatchDocument): Evaluation;
+}
+
+/** Stable short hash of the rules: same rules, same version, whatever the process. */
+export function rulesVersion(rules: RulesConfig): string {
+  return createHash('sha256').update(JSON.stringify(rules)).digest('hex').slice(0, 12);
+}
+
+/** Compiles validated rules (from parseRules). */
+export function compileRuleSet(rules: RulesConfig): RuleSet {
+  const version = rulesVersion(rules);
+  const matcher = new TermMatcher(rules.topics);
+  const watches = rules.watches;
+  return {
+    version,
+    watchIds: watches.map((w) => w.id),
+    evaluate(doc: MatchDocument): Evaluation {
+      const hits = findHits(matcher, doc);
+      const results = watches.map((watch) => evaluateWatch(watch, hits, version));
+      return { kept: results.some((r) => r.kept), watches: results };
+    },
+  };
+}
+
+/** Scans each field once and maps hits back to original offsets and word positions. */
+export function findHits(matcher: TermMatcher, doc: MatchDocument): FieldHit[] {
+  const out: FieldHit[] = [];
+  for (const field of MATCH_FIELDS) {
+    const original = doc[field];
+    if (typeof original !== 'string' || original.length === 0) continue;
+    const norm = normalizeText(original);
+    const raw = matcher.scan(norm.text);
+    // Hits come in text order: count word separators incrementally for word positions.
+    let cursor = 0;
+    let words = 0;
+    for (const hit of raw) {
+      for (; cursor < hit.start; cursor++) if (norm.text.charCodeAt(cursor) === 32) words++;
+      let inner = 0;
+      for (let k = hit.start; k < hit.end; k++) if (norm.text.charCodeAt(k) === 32) inner++;
+      const start = norm.starts[hit.start] as number;
+      const end = norm.ends[hit.end - 1] as number;
+      out.push({
+        field,
+        entries: hit.term.entries,
+        start,
+        end,
+        text: original.slice(start, end),
+        normStart: hit.start,
+        normEnd: hit.end,
+        firstWord: words,
+        lastWord: words + inner,
+      });
+    }
+  }
+  return out;
+}
