@@ -25,6 +25,8 @@ const EXTRA_FOLDS: Readonly<Record<string, string>> = {
 };
 
 const SEPARATOR = '';
+/** Apostrophes that Unicode classes as letters (ʼ ʻ ʽ): still word separators, as ’ and '. */
+const LETTER_APOSTROPHES = new Set([0x02bc, 0x02bb, 0x02bd, 0x02b9]);
 const COMBINING = '\u0300';
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 const MARK = /^\p{M}$/u;
@@ -37,7 +39,9 @@ function foldCodePoint(cp: number, ch: string): string {
   const cached = foldCache.get(cp);
   if (cached !== undefined) return cached;
   let folded: string;
-  if (MARK.test(ch)) {
+  if (LETTER_APOSTROPHES.has(cp)) {
+    folded = SEPARATOR;
+  } else if (MARK.test(ch)) {
     folded = COMBINING;
   } else {
     const lower = ch.toLowerCase();

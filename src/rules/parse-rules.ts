@@ -25,18 +25,21 @@ const idSchema = z.string().regex(ID, 'must be lowercase letters, digits, "-" or
 const weightSchema = z.number().positive('must be a positive number').max(100, 'must be at most 100');
 const wordCount = z.number().int('must be a whole number of words').min(0, 'must be 0 or more').max(1000, 'must be at most 1000');
 
-const termSchema = z.union([
-  z.string().min(1, 'empty term'),
-  z.strictObject({ term: z.string().min(1, 'empty term'), weight: weightSchema.optional() }),
-], { error: 'a term is a string or { term, weight }' });
-
-const topicSchema = z.union([
-  z.array(termSchema).min(1, 'a topic needs at least one term'),
-  z.strictObject({
-    terms: z.array(termSchema).min(1, 'a topic needs at least one term'),
-    weight: weightSchema.optional(),
+/** Shorthands (a bare string term, a bare list of terms) are expanded first so paths stay uniform. */
+const termSchema = z.preprocess(
+  (v) => (typeof v === 'string' ? { term: v } : v),
+  z.strictObject({ term: z.string().min(1, 'empty term'), weight: weightSchema.optional() }, {
+    error: 'a term is a string or { term, weight }',
   }),
-], { error: 'a topic is a list of terms or { terms, weight }' });
+);
+
+const topicSchema = z.preprocess(
+  (v) => (Array.isArray(v) ? { terms: v } : v),
+  z.strictObject({
+    terms: z.array(termSchema, { error: 'terms must be a list' }).min(1, 'a topic needs at least one term'),
+    weight: weightSchema.optional(),
+  }, { error: 'a topic is a list of terms or { terms, weight }' }),
+);
 
 const groupSchema = z.union([idSchema, z.array(idSchema).min(1, 'empty group')], {
   error: 'a group is a topic id or a list of topic ids (any of them)',
@@ -81,6 +84,13 @@ function formatPath(segments: readonly PropertyKey[]): string {
   return out;
 }
 
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.path.length === 1 && issue.code === 'invalid_type' && issue.input === undefined) return 'required';
+  // A bad record key: the key's own problem says more than "Invalid key in record".
+  if (issue.code === 'invalid_key') return `invalid id: ${issue.issues[0]?.message ?? issue.message}`;
+  return issue.message;
+}
+
 export function parseRules(raw: unknown): ParseRulesResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, issues: [{ path: '', message: 'rules must be a mapping with `topics` and `watches`' }] };
@@ -92,9 +102,7 @@ export function parseRules(raw: unknown): ParseRulesResult {
       ok: false,
       issues: parsed.error.issues.map((issue) => ({
         path: formatPath(issue.path),
-        message: issue.path.length === 1 && issue.code === 'invalid_type' && issue.input === undefined
-          ? 'required'
-          : issue.message,
+        message: issueMessage(issue),
       })),
     };
   }
@@ -106,12 +114,10 @@ export function parseRules(raw: unknown): ParseRulesResult {
 function buildRules(data: RawRules, issues: RuleConfigIssue[]): RulesConfig {
   const topics: TopicConfig[] = [];
   for (const [id, rawTopic] of Object.entries(data.topics)) {
-    const list = Array.isArray(rawTopic) ? rawTopic : rawTopic.terms;
-    const topicWeight = Array.isArray(rawTopic) ? 1 : rawTopic.weight ?? 1;
+    const topicWeight = rawTopic.weight ?? 1;
     const seen = new Map<string, number>();
-    const terms = list.map((rawTerm, index) => {
-      const term = typeof rawTerm === 'string' ? rawTerm : rawTerm.term;
-      const weight = typeof rawTerm === 'string' ? topicWeight : rawTerm.weight ?? topicWeight;
+    const terms = rawTopic.terms.map(({ term, weight: termWeight }, index) => {
+      const weight = termWeight ?? topicWeight;
       const path = `topics.${id}.terms[${index}]`;
       const compiled = compileTermPattern(term);
       if (!compiled.ok) {
