@@ -43,7 +43,7 @@ export class ConfigError extends Error {
   readonly file: string;
   readonly issues: ConfigIssue[];
   constructor(file: string, issues: ConfigIssue[]) {
-    super(`config: ${file} is invalid:\n${issues.map((i) => `  ${file}: ${i.path || '(top level)'}: ${i.message}`).join('\n')}`);
+    super(`config: ${file} cannot be used:\n${issues.map((i) => `  ${file}: ${i.path || '(top level)'}: ${i.message}`).join('\n')}`);
     this.name = 'ConfigError';
     this.file = file;
     this.issues = issues;
