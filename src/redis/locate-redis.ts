@@ -4,7 +4,8 @@
  * else (when the caller allows it) a private `redis-server` child.
  */
 import { Redis } from 'ioredis';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import { mkdir, readFile, writeFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -53,10 +54,19 @@ export async function pingRedis(url: string, timeoutMs = 800): Promise<boolean> 
   }
 }
 
+/** The redis-server executable on PATH, or null. */
 export function findRedisServer(): string | null {
-  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
-  const bin = found.stdout.trim();
-  return found.status === 0 && bin.length > 0 ? bin : null;
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, 'redis-server');
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return null;
 }
 
 async function freePort(preferred?: number): Promise<number> {

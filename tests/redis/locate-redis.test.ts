@@ -3,7 +3,7 @@ import { afterEach, expect, it } from 'vitest';
 import { rm, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inject } from 'vitest';
-import { locateRedis, pingRedis, startPrivateRedis, type PrivateRedis } from '../../src/redis/locate-redis.js';
+import { locateRedis, pingRedis, RedisUnavailableError, startPrivateRedis, type PrivateRedis } from '../../src/redis/locate-redis.js';
 import { tempDir } from '../support/watchlist.js';
 
 let child: PrivateRedis | undefined;
@@ -38,4 +38,20 @@ it('starts a private redis-server with an append-only file, announces its URL, a
 
 it('reports nothing answering as unreachable', async () => {
   expect(await pingRedis('redis://127.0.0.1:9', 300)).toBe(false);
+});
+
+it('names the three ways out when redis-server is not installed', async () => {
+  const savedPath = process.env.PATH;
+  process.env.PATH = '/nonexistent';
+  try {
+    dir = await tempDir();
+    const err = await startPrivateRedis({ dir, persist: false }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RedisUnavailableError);
+    const message = (err as Error).message;
+    expect(message).toContain('apt-get install redis-server');
+    expect(message).toContain('docker compose up -d redis');
+    expect(message).toContain('REDIS_URL=');
+  } finally {
+    process.env.PATH = savedPath;
+  }
 });
