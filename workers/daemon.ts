@@ -5,7 +5,7 @@
 import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { LiveWatchlist } from '../src/config/live-watchlist.js';
-import { createRedis, redactUrl } from '../src/redis/connections.js';
+import { createRedis, redactUrl, untilReady } from '../src/redis/connections.js';
 import { locateRedis, type PrivateRedis } from '../src/redis/locate-redis.js';
 import { createKeyspace, type Keyspace } from '../src/queues/keyspace.js';
 import { openQueue, POLL_QUEUE, STORE_QUEUE, type PollJobData, type StoreJobData } from '../src/queues/queues.js';
@@ -67,6 +67,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const keys = createKeyspace(options.prefix);
   const commands: Redis = createRedis(located.url, 'producer', log);
   const workerConnection: Redis = createRedis(located.url, 'worker', log);
+  await untilReady(commands, located.url);
   const pollQueue = openQueue<PollJobData>(POLL_QUEUE, commands, keys, log);
   const storeQueue = openQueue<StoreJobData>(STORE_QUEUE, commands, keys, log);
 

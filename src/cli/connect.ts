@@ -4,7 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import { locateRedis } from '../redis/locate-redis.js';
-import { createRedis } from '../redis/connections.js';
+import { createRedis, untilReady } from '../redis/connections.js';
 import { createKeyspace, type Keyspace } from '../queues/keyspace.js';
 import type { Logger } from '../logging/logger.js';
 
@@ -18,6 +18,7 @@ export interface CliConnection {
 export async function connectToDaemonRedis(options: { prefix?: string; dataDir: string; log: Logger }): Promise<CliConnection> {
   const located = await locateRedis({ dataDir: options.dataDir, startIfMissing: false });
   const redis = createRedis(located.url, 'producer', options.log);
+  await untilReady(redis, located.url);
   return {
     url: located.url,
     redis,

@@ -38,6 +38,7 @@ export async function triggerPolls(
   // QueueEvents blocks on its connection, which must therefore retry forever; it gets its own.
   const eventsConnection = options.wait ? conn.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true }) : undefined;
   const events = eventsConnection ? new QueueEvents(POLL_QUEUE, { connection: eventsConnection, prefix: conn.keys.bullPrefix }) : undefined;
+  events?.on('error', (err) => options.log.error({ err }, 'trigger: queue events error'));
   try {
     if (options.wait) {
       // Waiting for a poll nobody will run would just time out: say what is missing instead.

@@ -51,3 +51,22 @@ export async function deleteKeys(redis: Redis, patterns: string[]): Promise<numb
   }
   return deleted;
 }
+
+/**
+ * Resolves once the client is connected. Producer connections fail fast instead of queueing,
+ * so they must not be used before this.
+ */
+export async function untilReady(client: Redis, url: string, timeoutMs = 10_000): Promise<void> {
+  if (client.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off('ready', onReady);
+      reject(new Error(`redis: no connection to ${redactUrl(url)} within ${timeoutMs} ms; is Redis running there? (REDIS_URL)`));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    client.once('ready', onReady);
+  });
+}

@@ -105,3 +105,16 @@ it('finishes the job in flight on SIGTERM, then exits 0', async () => {
     await queue.close();
   }
 });
+
+it('reloads the watchlist on SIGHUP and schedules the feeds it adds', async () => {
+  const { file } = await writeWatchlist(dir, [{ id: 'alpha', url: server.url('/a.xml'), interval: '1h' }]);
+  daemon = startCli(['--config', file, '--prefix', t.keys.prefix, 'start', '--only', 'scheduler', '--no-watch'], env());
+  await daemon.waitForLine((l) => l.msg === 'daemon: started');
+  await writeWatchlist(dir, [{ id: 'alpha', url: server.url('/a.xml'), interval: '1h' }, { id: 'beta', url: server.url('/b.xml'), interval: '1h' }]);
+  daemon.child.kill('SIGHUP');
+  await daemon.waitForLine((l) => l.msg === 'config: reloaded the watchlist' && l.reason === 'SIGHUP');
+  const line = await daemon.waitForLine((l) => l.msg === 'scheduler: job schedulers reconciled with the watchlist' && Array.isArray(l.added) && (l.added as string[]).includes('beta'));
+  expect(line.added).toEqual(['beta']);
+  daemon.child.kill('SIGTERM');
+  expect(await daemon.exited).toBe(0);
+});
