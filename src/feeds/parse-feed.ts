@@ -11,6 +11,7 @@ import { FeedError, FeedParseError } from './errors.js';
 import { detectFeedFormat, type FeedFormat } from './feed-format.js';
 import { htmlToText } from './html-text.js';
 import { buildArticle, readText, type ItemContext, type RawItem } from './item-article.js';
+import { closeTruncatedXml } from './close-truncated-xml.js';
 import { repairXml } from './repair-xml.js';
 
 export interface ParsedFeed {
@@ -32,9 +33,9 @@ const parser: Parser<Record<string, unknown>, RawItem> = new Parser({
 /** Throws FeedParseError, NotAFeedError or EmptyBodyError; item-level problems go to itemErrors. */
 export async function parseFeed(xml: string, ctx: ItemContext): Promise<ParsedFeed> {
   const format = detectFeedFormat(xml, ctx.feedUrl);
-  const output = await parseXml(repairXml(xml, format), ctx.feedUrl);
+  const { output, notes } = await parseRepairedXml(repairXml(xml, format), ctx.feedUrl);
   const articles: Article[] = [];
-  const itemErrors: string[] = [];
+  const itemErrors: string[] = [...notes];
   output.items.forEach((item, index) => {
     try {
       const result = buildArticle(item as RawItem, format, ctx);
@@ -44,7 +45,22 @@ export async function parseFeed(xml: string, ctx: ItemContext): Promise<ParsedFe
       itemErrors.push(`item ${index + 1}: ${(err as Error).message}; skipped`);
     }
   });
+  if (articles.length === 0 && output.items.length > 0) {
+    throw new FeedParseError(ctx.feedUrl, `none of its ${output.items.length} item(s) could be read; ${itemErrors.at(-1) ?? ''}`);
+  }
   return { title: htmlToText(readText(output.title)).slice(0, 1000), format, articles, itemErrors };
+}
+
+/** Strict parse; when it fails at the end of a truncated document, one retry with the tail closed. */
+async function parseRepairedXml(xml: string, feedUrl: string): Promise<{ output: Parser.Output<RawItem>; notes: string[] }> {
+  try {
+    return { output: await parseXml(xml, feedUrl), notes: [] };
+  } catch (err) {
+    const closed = err instanceof FeedParseError && /Unclosed root tag|Unexpected end|Unable to parse XML/.test(err.message) ? closeTruncatedXml(xml) : null;
+    if (closed === null) throw err;
+    const output = await parseXml(closed, feedUrl).catch(() => { throw err; });
+    return { output, notes: ['feed: the document is truncated; read the items that arrived whole'] };
+  }
 }
 
 async function parseXml(xml: string, feedUrl: string): Promise<Parser.Output<RawItem>> {
@@ -59,7 +75,8 @@ async function parseXml(xml: string, feedUrl: string): Promise<Parser.Output<Raw
 /** sax messages span lines ("Unexpected close tag\nLine: 5\nColumn: 7\nChar: >"); rss-parser's TypeErrors mean a missing element. */
 function describeParserError(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
-  if (err instanceof TypeError) return `unexpected structure: ${message}; is <channel> missing?`;
+  if (err instanceof TypeError) return 'the document does not have the structure of an RSS, RDF or Atom feed';
+  if (message === 'Unable to parse XML.') return 'malformed XML: the document ends before its root element is closed';
   const [what, ...where] = message.split('\n').map((line) => line.trim()).filter((line) => line !== '');
   // sax counts lines and columns from 0.
   const position = where

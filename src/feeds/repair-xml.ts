@@ -24,14 +24,22 @@ const FEED_NAMESPACES: Record<FeedFormat, RegExp> = {
 
 export function repairXml(xml: string, format: FeedFormat): string {
   const prefixes = findFeedPrefixes(xml, format);
-  return wrapInlineMarkup(xml.replace(ILLEGAL_CHARS, ''))
+  return addMissingChannel(wrapInlineMarkup(xml.replace(ILLEGAL_CHARS, '')), format)
     .split(PROTECTED)
     .map((segment, i) => (i % 2 === 1 ? segment : repairMarkup(segment, format, prefixes)))
     .join('');
 }
 
+/** An <rss> or <rdf:RDF> without <channel>: give its items (or nothing) a channel so they can be read. */
+function addMissingChannel(xml: string, format: FeedFormat): string {
+  if (format === 'atom' || /<channel[\s>/]/.test(xml)) return xml;
+  if (format === 'rdf') return xml.replace(/(<(?:[\w.-]+:)?RDF\b[^>]*>)/, '$1<channel/>');
+  return xml.replace(/(<rss\b[^>]*?)(\/?)>/, (_whole, open: string, selfClosing: string) => (selfClosing ? `${open}><channel/></rss>` : `${open}><channel>`))
+    .replace(/<\/rss\s*>(?![\s\S]*<\/rss\s*>)/, '</channel></rss>');
+}
+
 /** Text elements that may carry XHTML children (Atom type="xhtml", "naked" HTML in RSS). */
-const TEXT_ELEMENTS = /<(title|summary|content|description|content:encoded|subtitle)(\s[^>]*)?(?<!\/)>([\s\S]*?)<\/\1\s*>/g;
+const TEXT_ELEMENTS = /<(title|summary|content|description|content:encoded|subtitle)(\s[^>]*)?(?<!\/)>((?:(?!<\1[\s>/])[\s\S])*?)<\/\1\s*>/g;
 
 /**
  * xml2js splits mixed content into text and child objects and loses their order

@@ -87,6 +87,20 @@ describe('parseFeed', () => {
     expect(feed.articles[0]).toMatchObject({ title: 'Entrée', guid: 'e1', url: 'https://p.example/1' });
   });
 
+  it('gives items outside any <channel> one, and reads an empty <rss> as a feed without items', async () => {
+    const loose = await parseFeed('<rss><item><title>Hors canal</title></item></rss>', ctx());
+    expect(loose.articles.map((a) => a.title)).toEqual(['Hors canal']);
+    const empty = await parseFeed('<rss version="2.0"></rss>', ctx());
+    expect(empty).toEqual({ title: '', format: 'rss', articles: [], itemErrors: [] });
+  });
+
+  it('reads the complete items of a truncated feed and says it was truncated', async () => {
+    const xml = '<rss version="2.0"><channel><title>Coupé</title><item><title>Entier</title><link>https://c.example/1</link></item><item><title>Coup';
+    const feed = await parseFeed(xml, ctx());
+    expect(feed.articles.map((a) => a.title)).toEqual(['Entier', 'Coup']);
+    expect(feed.itemErrors).toEqual(['feed: the document is truncated; read the items that arrived whole']);
+  });
+
   it('caps very long titles', async () => {
     const feed = await parseFeed(`<rss version="2.0"><channel><item><title>${'mot '.repeat(2000)}</title><link>https://l.example/</link></item></channel></rss>`, ctx());
     expect(feed.articles[0]?.title.length).toBeLessThanOrEqual(1000);
@@ -112,7 +126,7 @@ describe('parseFeed', () => {
     ['JSON', '{"version":"https://jsonfeed.org/version/1"}', NotAFeedError, /JSON Feed is not supported/],
     ['plain text', 'Service Unavailable', NotAFeedError, /not XML; it starts with "Service Unavailable"/],
     ['another XML document', '<?xml version="1.0"?><note><to>x</to></note>', NotAFeedError, /root element is <note>/],
-    ['an <rss> without <channel>', '<rss version="2.0"></rss>', FeedParseError, /<channel>/],
+    ['an <rss> whose only item is empty', '<rss version="2.0"><channel><item><title> </title></item></channel></rss>', FeedParseError, /none of its 1 item\(s\) could be read; item 1: no title, link or text/],
     ['only a comment', '<!-- nothing here -->', FeedParseError, /no root element/],
   ])('rejects %s with a typed error', async (_name, xml, type, message) => {
     const error = await parseFeed(xml, ctx()).catch((e: unknown) => e);
