@@ -16,7 +16,7 @@ import type { Watchlist, FeedSource } from '../../src/config/watchlist.js';
 import { openTestRedis, type TestRedis } from '../support/redis.js';
 import { memoryLog } from '../support/memory-log.js';
 import { tempDir, writeWatchlist } from '../support/watchlist.js';
-import { ITEMS, atomFeed, rssFeed } from '../support/feed-xml.js';
+import { MALFORMED_FEED, ITEMS, atomFeed, rssFeed } from '../support/feed-xml.js';
 
 let server: FixtureFeedServer;
 let t: TestRedis;
@@ -147,7 +147,7 @@ describe('pollFeed', () => {
   });
 
   it('records a failure with a readable message on the feed state and rethrows a typed error', async () => {
-    server.setRoute('/broken.xml', { body: '<?xml version="1.0"?><rss version="2.0"><channel><title>Cassé</title><item><title>x</title></chan', contentType: 'application/rss+xml' });
+    server.setRoute('/broken.xml', { body: MALFORMED_FEED, contentType: 'application/rss+xml' });
     const { feed, deps } = await setup([{ id: 'broken', path: '/broken.xml' }]);
     await expect(pollFeed(feed('broken'), deps)).rejects.toMatchObject({ permanent: true });
     const state = await new FeedStates(t.redis, t.keys).get('broken');

@@ -12,7 +12,7 @@ import { startPollWorker } from '../../workers/poll-worker.js';
 import { openTestRedis, type TestRedis } from '../support/redis.js';
 import { memoryLog } from '../support/memory-log.js';
 import { tempDir, writeWatchlist } from '../support/watchlist.js';
-import { ITEMS, rssFeed } from '../support/feed-xml.js';
+import { MALFORMED_FEED, ITEMS, rssFeed } from '../support/feed-xml.js';
 
 let server: FixtureFeedServer;
 let t: TestRedis;
@@ -30,13 +30,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-it('logs a malformed feed with a clear error, does not retry it, and polls the other feeds', async () => {
-  server.setRoute('/good.xml', { body: rssFeed('Bon', [ITEMS.alliance, ITEMS.football]), contentType: 'application/rss+xml' });
-  server.setRoute('/broken.xml', { body: '<rss version="2.0"><channel><title>Cassé</title><item><title>Sans fin', contentType: 'application/rss+xml' });
-  const { file } = await writeWatchlist(dir, [
-    { id: 'broken', url: server.url('/broken.xml') },
-    { id: 'good', url: server.url('/good.xml') },
-  ], { jobs: { attempts: 3, backoff: '1s' } });
+
+/** A poll worker on the watchlist in `file`, with the queues and events a test needs. */
+async function startPollRole(file: string) {
   const memory = memoryLog('info');
   const live = await LiveWatchlist.open(file, memory.log);
   const pollQueue: Queue<PollJobData> = openQueue(POLL_QUEUE, t.redis, t.keys, memory.log);
@@ -45,6 +41,27 @@ it('logs a malformed feed with a clear error, does not retry it, and polls the o
   const events = new QueueEvents(POLL_QUEUE, { connection: eventsConnection, prefix: t.keys.bullPrefix });
   await events.waitUntilReady();
   const worker = startPollWorker({ redis: t.redis, workerConnection: t.workerConnection, keys: t.keys, live, storeQueue, log: memory.log });
+  return {
+    memory, pollQueue, storeQueue, events,
+    async close() {
+      await worker.close();
+      await events.close();
+      eventsConnection.disconnect();
+      await pollQueue.close();
+      await storeQueue.close();
+      live.close();
+    },
+  };
+}
+
+it('logs a malformed feed with a clear error, does not retry it, and polls the other feeds', async () => {
+  server.setRoute('/good.xml', { body: rssFeed('Bon', [ITEMS.alliance, ITEMS.football]), contentType: 'application/rss+xml' });
+  server.setRoute('/broken.xml', { body: MALFORMED_FEED, contentType: 'application/rss+xml' });
+  const { file } = await writeWatchlist(dir, [
+    { id: 'broken', url: server.url('/broken.xml') },
+    { id: 'good', url: server.url('/good.xml') },
+  ], { jobs: { attempts: 3, backoff: '1s' } });
+  const { memory, pollQueue, storeQueue, events, close } = await startPollRole(file);
   try {
     const broken = await pollQueue.add('poll', { feedId: 'broken' }, { attempts: 3, backoff: { type: 'fixed', delay: 100 } });
     const good = await pollQueue.add('poll', { feedId: 'good' });
@@ -63,36 +80,19 @@ it('logs a malformed feed with a clear error, does not retry it, and polls the o
     expect(memory.find((l) => l.feedId === 'good' && l.msg === 'poll: done')).toMatchObject({ itemsKept: 1 });
     expect(await storeQueue.count()).toBe(1);
   } finally {
-    await worker.close();
-    await events.close();
-    eventsConnection.disconnect();
-    await pollQueue.close();
-    await storeQueue.close();
-    live.close();
+    await close();
   }
 });
 
 it('rejects a job for a feed that is not in the watchlist, naming the file', async () => {
   const { file } = await writeWatchlist(dir, []);
-  const memory = memoryLog('info');
-  const live = await LiveWatchlist.open(file, memory.log);
-  const pollQueue: Queue<PollJobData> = openQueue(POLL_QUEUE, t.redis, t.keys, memory.log);
-  const storeQueue: Queue<StoreJobData> = openQueue(STORE_QUEUE, t.redis, t.keys, memory.log);
-  const eventsConnection = t.workerConnection.duplicate();
-  const events = new QueueEvents(POLL_QUEUE, { connection: eventsConnection, prefix: t.keys.bullPrefix });
-  await events.waitUntilReady();
-  const worker = startPollWorker({ redis: t.redis, workerConnection: t.workerConnection, keys: t.keys, live, storeQueue, log: memory.log });
+  const { memory, pollQueue, storeQueue, events, close } = await startPollRole(file);
   try {
     const job = await pollQueue.add('poll', { feedId: 'ghost' });
     const err = await job.waitUntilFinished(events, 10_000).then(() => null, (e: Error) => e);
     expect(err?.message).toContain('"ghost" is not in the watchlist');
     expect(err?.message).toContain(file);
   } finally {
-    await worker.close();
-    await events.close();
-    eventsConnection.disconnect();
-    await pollQueue.close();
-    await storeQueue.close();
-    live.close();
+    await close();
   }
 });

@@ -56,3 +56,6 @@ export const ITEMS = {
     link: 'https://exemple-deux.fr/asie/seoul-remaniement',
   },
 } satisfies Record<string, FixtureItem>;
+
+/** Mismatched tags: no lenient reading can make items of it. */
+export const MALFORMED_FEED = '<?xml version="1.0"?><rss version="2.0"><channel><title>Cassé</title><item><title>Un</titl><description>x</item></channel></rss>';
