@@ -56,14 +56,25 @@ function adviseOnStatus(status: number, retryAfterMs: number | null): string {
   return 'the request was rejected; check the feed URL in the watchlist';
 }
 
+export type FetchPhase = 'connect' | 'headers' | 'body';
+
+const PHASE_WORDS: Record<FetchPhase, string> = {
+  connect: 'while connecting',
+  headers: 'waiting for the response headers',
+  body: 'while reading the body',
+};
+
 export class FeedTimeoutError extends FeedError {
-  constructor(url: string, phase: 'connect' | 'headers' | 'body' | 'total', timeoutMs: number, cause?: unknown) {
-    super(`fetch: ${url} timed out (${phase}) after ${timeoutMs} ms; will retry later`, {
+  readonly phase: FetchPhase;
+
+  constructor(url: string, phase: FetchPhase, timeoutMs: number, cause?: unknown) {
+    super(`fetch: ${url} timed out after ${timeoutMs} ms ${PHASE_WORDS[phase]}; will retry later`, {
       code: 'TIMEOUT',
       permanent: false,
       url,
       cause,
     });
+    this.phase = phase;
   }
 }
 

@@ -11,7 +11,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import {
-  EmptyBodyError, FeedAbortedError, FeedError, FeedTimeoutError, HttpStatusError,
+  EmptyBodyError, FeedAbortedError, FeedError, FeedTimeoutError, HttpStatusError, type FetchPhase,
   InvalidFeedUrlError, NetworkError, TooManyRedirectsError, BodyTooLargeError,
 } from './errors.js';
 import { readCappedBody } from './read-body.js';
@@ -48,22 +48,27 @@ export async function fetchFeed(opts: FetchFeedOptions): Promise<FetchFeedResult
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new Error(`deadline of ${opts.timeoutMs} ms`)), opts.timeoutMs);
   const signal = opts.signal ? AbortSignal.any([deadline.signal, opts.signal]) : deadline.signal;
+  const progress: Progress = { phase: 'headers' };
   try {
-    return await followRedirects(opts, signal, started);
+    return await followRedirects(opts, signal, started, progress);
   } catch (err) {
     if (opts.signal?.aborted) throw new FeedAbortedError(opts.url, err);
-    if (deadline.signal.aborted) throw new FeedTimeoutError(opts.url, 'total', opts.timeoutMs, err);
+    if (deadline.signal.aborted) throw new FeedTimeoutError(opts.url, progress.phase, opts.timeoutMs, err);
     throw toFeedError(err, opts);
   } finally {
     clearTimeout(timer);
   }
 }
 
-async function followRedirects(opts: FetchFeedOptions, signal: AbortSignal, started: number): Promise<FetchFeedResult> {
+/** Where the fetch is, so that a timeout can say what was slow. */
+interface Progress { phase: FetchPhase }
+
+async function followRedirects(opts: FetchFeedOptions, signal: AbortSignal, started: number, progress: Progress): Promise<FetchFeedResult> {
   const chain: string[] = [];
   let current = checkFeedUrl(opts.url, opts.url);
   for (;;) {
     chain.push(current.href);
+    progress.phase = 'headers';
     const res = await request(current, {
       method: 'GET',
       headers: buildRequestHeaders(opts),
@@ -99,6 +104,7 @@ async function followRedirects(opts: FetchFeedOptions, signal: AbortSignal, star
       res.body.destroy();
       throw new BodyTooLargeError(current.href, opts.maxBodyBytes);
     }
+    progress.phase = 'body';
     const body = await readCappedBody(res.body, contentEncoding, opts.maxBodyBytes, current.href);
     if (body.length === 0) throw new EmptyBodyError(current.href);
     return {

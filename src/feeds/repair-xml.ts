@@ -97,5 +97,6 @@ function repairAtomElements(segment: string): string {
   return segment
     .replace(/<(published|updated|issued|modified)>([^<]*)<\/\1>/g, (whole, tag: string, value: string) =>
       Number.isNaN(Date.parse(value.trim())) ? `<x-unparsed-${tag}>${value}</x-unparsed-${tag}>` : whole)
-    .replace(/<link>([^<]*)<\/link>/g, (_whole, href: string) => `<link href="${href.trim().replace(/"/g, '&quot;')}"/>`);
+    .replace(/<link>([^<]*)<\/link>/g, (_whole, href: string) => `<link href="${href.trim().replace(/"/g, '&quot;')}"/>`)
+    .replace(/<link\s*\/>/g, '');
 }

@@ -107,13 +107,15 @@ describe('fetchFeed', () => {
     const { error, ms } = await failure(options('/slow-headers.xml', { timeoutMs: 300 }));
     expect(error).toBeInstanceOf(FeedTimeoutError);
     expect(error.permanent).toBe(false);
-    expect(error.message).toMatch(/^fetch: http:\/\/127\.0\.0\.1:\d+\/slow-headers\.xml timed out \(\w+\) after 300 ms; will retry later$/);
+    expect(error.message).toMatch(/^fetch: http:\/\/127\.0\.0\.1:\d+\/slow-headers\.xml timed out after 300 ms waiting for the response headers; will retry later$/);
+    expect((error as FeedTimeoutError).phase).toBe('headers');
     expect(ms).toBeLessThan(600);
   });
 
   it('bounds the whole request when the body trickles in (slow loris)', async () => {
     const { error, ms } = await failure(options('/slow-loris.xml', { timeoutMs: 500 }));
     expect(error).toBeInstanceOf(FeedTimeoutError);
+    expect(error.message).toContain('timed out after 500 ms while reading the body');
     expect(ms).toBeGreaterThanOrEqual(450);
     expect(ms).toBeLessThan(800);
   });
