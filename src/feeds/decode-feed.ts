@@ -7,6 +7,7 @@
  * multibyte UTF-8 is read as UTF-8 (see miniflux's incorrect-prolog fixtures).
  */
 
+import { repairMojibake } from './repair-mojibake.js';
 import { decodeWindows1252, mapC1ToWindows1252, WINDOWS_1252 } from './windows-1252.js';
 
 export interface DecodedFeed {
@@ -24,7 +25,7 @@ export function decodeFeedBody(body: Buffer, contentType: string | null): Decode
   const decoded = sniffed !== null
     ? decodeUnicode(body, sniffed)
     : decodeDeclared(body, normaliseCharset(readHttpCharset(contentType) ?? readPrologEncoding(body)));
-  return { text: cleanProlog(repairC1Controls(decoded.text)), encoding: decoded.encoding };
+  return { text: cleanProlog(repairC1Controls(repairMojibake(decoded.text))), encoding: decoded.encoding };
 }
 
 type UnicodeLayout = { encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'utf-32le' | 'utf-32be'; skip: number };

@@ -20,3 +20,15 @@ export function mapC1ToWindows1252(c: string): string {
   const mapped = HIGH_CONTROL_RANGE[c.charCodeAt(0) - 0x80] ?? '';
   return mapped.charCodeAt(0) > 0x9f ? mapped : '';
 }
+
+/** The windows-1252 byte of a character, null when windows-1252 has no byte for it. */
+export function encodeWindows1252Char(c: string): number | null {
+  const code = c.charCodeAt(0);
+  if (code < 0x80 || (code >= 0xa0 && code <= 0xff)) return code;
+  const at = HIGH_CONTROL_RANGE.indexOf(c);
+  if (at >= 0) return 0x80 + at;
+  return code <= 0x9f ? code : null;
+}
+
+/** Characters that stand for the bytes 0x80–0xBF once UTF-8 was misread as windows-1252 or Latin-1. */
+export const CONTINUATION_CHARS = `\u0080-\u00bf${HIGH_CONTROL_RANGE.replace(/[\u0080-\u009f]/g, '')}`;

@@ -1,10 +1,11 @@
 /**
- * decodeFeedBody: BOM, HTTP charset, prolog, fallbacks; French text must come out right.
+ * decodeFeedBody: BOM, HTTP charset, prolog, fallbacks, mojibake; French text must come out right.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeFeedBody } from '../../src/feeds/decode-feed.js';
+import { repairMojibake } from '../../src/feeds/repair-mojibake.js';
 
 const fixtures = path.resolve(import.meta.dirname, '..', 'fixtures', 'feeds');
 const FRENCH = 'é è à ç œ € ’ « »';
@@ -68,5 +69,24 @@ describe('decodeFeedBody', () => {
     const { text, encoding } = decodeFeedBody(readFileSync(path.join(fixtures, 'windows-1252.xml')), null);
     expect(encoding).toBe('windows-1252');
     expect(text).toContain('Le cœur de l’été : un marché à 5 € à Besançon');
+  });
+});
+
+describe('repairMojibake', () => {
+  it.each([
+    ['Ã©tÃ© Ã\u00a0 la plage', 'été à la plage'],
+    ['lâ€™Ã©tÃ© â€“ Â« citation Â»', 'l’été – « citation »'],
+    ['cÅ“ur', 'cœur'],
+    ['Ã‰lysÃ©e, Ã‡a, Ãªtre, Ã¨re, Ã¹, Ã®le, Ã´, Ã»', 'Élysée, Ça, être, ère, ù, île, ô, û'],
+    ['prix : 5 â‚¬', 'prix : 5 €'],
+    // Legitimate text stays as it is.
+    ['âge, pâte, SÃO PAULO, Å land, Â bientôt, été «', 'âge, pâte, SÃO PAULO, Å land, Â bientôt, été «'],
+  ])('%j → %j', (input, expected) => {
+    expect(repairMojibake(input)).toBe(expected);
+  });
+
+  it('is applied when decoding a double-encoded feed', () => {
+    const { text } = decodeFeedBody(Buffer.from('<rss><t>Lâ€™Ã©tÃ© de Koursk</t></rss>'), null);
+    expect(text).toContain('L’été de Koursk');
   });
 });
