@@ -53,7 +53,7 @@ export async function startFixtureFeedServer(routes: Record<string, FixtureRoute
     requests.push(entry);
     serveRoute(table.get(routePath), req, res)
       .then((status) => { entry.status = status; })
-      .catch(() => { entry.status = res.statusCode; res.destroy(); });
+      .catch((err: unknown) => { entry.status = reportServerError(res, err); });
   });
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve, reject) => {
@@ -97,6 +97,15 @@ async function serveRoute(route: FixtureRoute | undefined, req: IncomingMessage,
   }
   res.end();
   return status;
+}
+
+/** A broken fixture (missing file) answers 500 saying so, rather than a reset the client cannot explain. */
+function reportServerError(res: ServerResponse, err: unknown): number {
+  if (res.headersSent) {
+    res.destroy();
+    return res.statusCode;
+  }
+  return sendEnd(res, 500, { 'content-type': 'text/plain; charset=utf-8' }, `fixture server: ${err instanceof Error ? err.message : String(err)}`);
 }
 
 function isNotModified(route: FixtureRoute, req: IncomingMessage): boolean {

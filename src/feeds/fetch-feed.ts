@@ -14,7 +14,7 @@ import {
   EmptyBodyError, FeedAbortedError, FeedError, FeedTimeoutError, HttpStatusError, type FetchPhase,
   InvalidFeedUrlError, NetworkError, TooManyRedirectsError, BodyTooLargeError,
 } from './errors.js';
-import { readCappedBody } from './read-body.js';
+import { abandonBody, readCappedBody } from './read-body.js';
 import { parseRetryAfter } from './retry-after.js';
 
 export interface FetchFeedOptions {
@@ -82,7 +82,7 @@ async function followRedirects(opts: FetchFeedOptions, signal: AbortSignal, star
 
     if (REDIRECT_STATUSES.has(status) && header('location') !== null) {
       await discardBody(res.body);
-      const next = checkFeedUrl(new URL(header('location') ?? '', current).href, opts.url);
+      const next = checkFeedUrl(resolveLocation(header('location') ?? '', current), opts.url);
       if (chain.includes(next.href)) throw new TooManyRedirectsError(opts.url, [...chain, next.href], true);
       if (chain.length > MAX_REDIRECTS) throw new TooManyRedirectsError(opts.url, [...chain, next.href], false);
       current = next;
@@ -101,7 +101,7 @@ async function followRedirects(opts: FetchFeedOptions, signal: AbortSignal, star
     const contentEncoding = header('content-encoding');
     const declaredLength = Number(header('content-length') ?? NaN);
     if (contentEncoding === null && declaredLength > opts.maxBodyBytes) {
-      res.body.destroy();
+      abandonBody(res.body);
       throw new BodyTooLargeError(current.href, opts.maxBodyBytes);
     }
     progress.phase = 'body';
@@ -127,17 +127,26 @@ function buildRequestHeaders(opts: FetchFeedOptions): Record<string, string> {
 }
 
 function checkFeedUrl(href: string, feedUrl: string): URL {
+  const redirected = href !== feedUrl;
   let url: URL;
   try {
     url = new URL(href);
   } catch {
-    throw new InvalidFeedUrlError(href, 'not an absolute URL');
+    throw new InvalidFeedUrlError(feedUrl, redirected ? `redirects to ${href}, which is not a valid URL` : 'not an absolute URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvalidFeedUrlError(feedUrl, href === feedUrl ? `scheme ${url.protocol} is not http or https` : `redirects to ${href}, which is not http or https`);
+    throw new InvalidFeedUrlError(feedUrl, redirected ? `redirects to ${href}, which is not http or https` : `scheme ${url.protocol} is not http or https`);
   }
   url.hash = '';
   return url;
+}
+
+function resolveLocation(location: string, current: URL): string {
+  try {
+    return new URL(location, current).href;
+  } catch {
+    return location; // checkFeedUrl reports it as unusable
+  }
 }
 
 function readHeader(value: string | string[] | undefined): string | null {
@@ -149,13 +158,13 @@ function readHeader(value: string | string[] | undefined): string | null {
 async function discardBody(body: Readable & { dump?: () => Promise<void> }): Promise<void> {
   try {
     if (body.dump) await body.dump();
-    else body.destroy();
+    else abandonBody(body);
   } catch {
-    body.destroy();
+    abandonBody(body);
   }
 }
 
-const TIMEOUT_PHASES: Record<string, 'connect' | 'headers' | 'body'> = {
+const TIMEOUT_PHASES: Record<string, FetchPhase> = {
   UND_ERR_CONNECT_TIMEOUT: 'connect',
   UND_ERR_HEADERS_TIMEOUT: 'headers',
   UND_ERR_BODY_TIMEOUT: 'body',

@@ -10,7 +10,13 @@ import zlib from 'node:zlib';
 import { BodyTooLargeError, FeedError } from './errors.js';
 
 export async function readCappedBody(body: Readable, contentEncoding: string | null, maxBodyBytes: number, url: string): Promise<Buffer> {
-  const decoders = createDecoders(contentEncoding, url);
+  let decoders: Transform[];
+  try {
+    decoders = createDecoders(contentEncoding, url);
+  } catch (err) {
+    abandonBody(body); // an unread body would hold the connection
+    throw err;
+  }
   // pipeline() forwards an error or destroy() from any stage to all the others (and so to the socket).
   const source: Readable = decoders.length === 0 ? body : (pipeline([body, ...decoders], ignoreError) as unknown as Readable);
   const chunks: Buffer[] = [];
@@ -23,8 +29,8 @@ export async function readCappedBody(body: Readable, contentEncoding: string | n
       chunks.push(buf);
     }
   } catch (err) {
-    body.destroy();
-    for (const decoder of decoders) decoder.destroy();
+    abandonBody(body);
+    for (const decoder of decoders) abandonBody(decoder);
     throw isZlibError(err) ? new FeedError(`fetch: ${url} sent a corrupt compressed body (${(err as Error).message}); will retry later`, {
       code: 'BAD_CONTENT_ENCODING', permanent: false, url, cause: err,
     }) : err;
@@ -33,7 +39,16 @@ export async function readCappedBody(body: Readable, contentEncoding: string | n
 }
 
 function ignoreError(): void {
-  // Errors surface through the async iterator; the callback only keeps pipeline from throwing.
+  // Errors surface through the async iterator or were already reported; nothing left to do.
+}
+
+/**
+ * Destroys a body we stop reading. undici's body emits an AbortError when destroyed, and an
+ * 'error' event without a listener would crash the process, so give it one first.
+ */
+export function abandonBody(stream: Readable | Transform): void {
+  stream.on('error', ignoreError);
+  stream.destroy();
 }
 
 /** Decoders in the order to apply them ("gzip, br" means br was applied last, so undo it first). */

@@ -33,6 +33,8 @@ beforeAll(async () => {
     '/loop-a': { status: 302, headers: { location: '/loop-b' } },
     '/loop-b': { status: 301, headers: { location: '/loop-a' } },
     '/to-ftp': { status: 302, headers: { location: 'ftp://example.org/feed.xml' } },
+    '/to-nowhere': { status: 302, headers: { location: 'http://[::1' } },
+    '/compress.xml': { body: RSS, headers: { 'content-encoding': 'compress' } },
     '/moved': { status: 301, headers: { location: '/feed.xml#frag' } },
     '/gone': { status: 410 },
     '/forbidden': { status: 403 },
@@ -138,6 +140,18 @@ describe('fetchFeed', () => {
     const { error } = await failure(options('/to-ftp'));
     expect(error).toBeInstanceOf(InvalidFeedUrlError);
     expect(error.permanent).toBe(true);
+  });
+
+  it('refuses a redirect to an unparseable Location', async () => {
+    const { error } = await failure(options('/to-nowhere'));
+    expect(error).toBeInstanceOf(InvalidFeedUrlError);
+    expect(error.message).toContain('redirects to http://[::1');
+  });
+
+  it('refuses a Content-Encoding it did not ask for', async () => {
+    const { error } = await failure(options('/compress.xml'));
+    expect(error.code).toBe('UNSUPPORTED_CONTENT_ENCODING');
+    expect(error.message).toContain('unsupported Content-Encoding "compress"');
   });
 
   it.each([

@@ -35,6 +35,13 @@ describe('fixture feed server', () => {
     expect((await fetch(server.url('/a.xml'), { headers })).status).toBe(status);
   });
 
+  it('answers 500 naming a missing fixture file', async () => {
+    server.setRoute('/lost.xml', { file: '/nonexistent/lost.xml' });
+    const res = await fetch(server.url('/lost.xml'));
+    expect(res.status).toBe(500);
+    expect(await res.text()).toContain('/nonexistent/lost.xml');
+  });
+
   it('adds routes at runtime', async () => {
     server.setRoute('/b.xml', { body: 'b', status: 201, headers: { 'x-demo': '1' } });
     const res = await fetch(server.url('/b.xml'));
