@@ -32,7 +32,8 @@ export function buildArticle(item: RawItem, format: FeedFormat, ctx: ItemContext
   if (title === '' && url === '' && summary === '' && content === '') return 'no title, link or text';
 
   const rawDate = readText(item['isoDate']) || readText(item['pubDate']) || readText(item['date'])
-    || readText(item['dc:date']) || readText(item['published']) || readText(item['updated']);
+    || readText(item['dc:date']) || readText(item['published']) || readText(item['updated'])
+    || readText(item['issued']) || readText(item['modified']);
   const publishedAt = parseFeedDate(rawDate);
   const guid = rawGuid !== '' ? rawGuid : url !== '' ? url : hashGuid(title || summary || content, rawDate);
   return { feedId: ctx.feedId, guid, url, title, summary, content, publishedAt, fetchedAt: ctx.fetchedAt };

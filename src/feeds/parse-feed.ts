@@ -18,7 +18,7 @@ export interface ParsedFeed {
   title: string;
   format: FeedFormat;
   articles: Article[];
-  /** One line per item that could not become an Article. */
+  /** One line per item that could not become an Article, plus any feed-level recovery ("feed: … truncated"). */
   itemErrors: string[];
 }
 
@@ -26,7 +26,8 @@ const parser: Parser<Record<string, unknown>, RawItem> = new Parser({
   // Without a version attribute rss-parser refuses an <rss> document; read it as 2.0.
   defaultRSS: 2,
   customFields: {
-    item: ['dc:description', 'dc:title', 'published', 'updated', 'id'],
+    // Atom 0.3 dates are issued/modified; rss-parser only reads Atom 1.0 published/updated.
+    item: ['dc:description', 'dc:title', 'published', 'updated', 'issued', 'modified', 'id'],
   },
 });
 

@@ -101,6 +101,12 @@ describe('parseFeed', () => {
     expect(feed.itemErrors).toEqual(['feed: the document is truncated; read the items that arrived whole']);
   });
 
+  it('reads Atom 0.3 entries and their issued date', async () => {
+    const xml = '<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>Ancien</title><entry><title>Entrée 0.3</title><link rel="alternate" type="text/html" href="https://ancien.example/1"/><id>a03-1</id><issued>2004-05-04T10:00:00Z</issued><content mode="escaped">&lt;p&gt;Texte&lt;/p&gt;</content></entry></feed>';
+    const feed = await parseFeed(xml, ctx());
+    expect(feed.articles[0]).toMatchObject({ title: 'Entrée 0.3', guid: 'a03-1', url: 'https://ancien.example/1', content: 'Texte', publishedAt: '2004-05-04T10:00:00.000Z' });
+  });
+
   it('caps very long titles', async () => {
     const feed = await parseFeed(`<rss version="2.0"><channel><item><title>${'mot '.repeat(2000)}</title><link>https://l.example/</link></item></channel></rss>`, ctx());
     expect(feed.articles[0]?.title.length).toBeLessThanOrEqual(1000);
