@@ -67,6 +67,8 @@ const SENTENCE_END = /[.!?:;«»"“”()\n\r\u2013\u2014-]\s*$/u;
 
 interface Occurrence {
   doc: number;
+  /** Sentence number: names are only assigned from country words in the same sentence. */
+  sentence: number;
   /** Word index of the first word in the document's folded text. */
   word: number;
   lastWord: number;
@@ -88,7 +90,8 @@ export function seedRules(documents: readonly SeedDocument[], options: SeedOptio
   const gazetteer = gazetteerMatcher();
   const dropped: { term: string; reason: string }[] = [];
 
-  const countryHits = documents.map((d, i) => countryOccurrences(gazetteer, d.text, i));
+  const sentences = documents.map((d) => sentenceOfWords(d.text));
+  const countryHits = documents.map((d, i) => countryOccurrences(gazetteer, d.text, i, sentences[i] as Int32Array));
   const covered = countryHits.map((hits) => {
     const words = new Set<number>();
     for (const h of hits) for (let w = h.occurrence.word; w <= h.occurrence.lastWord; w++) words.add(w);
@@ -108,7 +111,7 @@ export function seedRules(documents: readonly SeedDocument[], options: SeedOptio
     }
   }
 
-  const names = mergeSurnames(documents.flatMap((d, i) => nameOccurrences(d.text, i, covered[i] as Set<number>)));
+  const names = mergeSurnames(documents.flatMap((d, i) => nameOccurrences(d.text, i, covered[i] as Set<number>, sentences[i] as Int32Array)));
   const nameCandidates: Candidate[] = [];
   for (const [key, occurrences] of names) {
     if (occurrences.length < minCount) continue;
@@ -225,7 +228,24 @@ interface CountryHit {
   occurrence: Occurrence;
 }
 
-function countryOccurrences(matcher: TermMatcher, text: string, doc: number): CountryHit[] {
+/** Sentence number of every folded word of `text`. */
+function sentenceOfWords(text: string): Int32Array {
+  const norm = normalizeText(text);
+  const ids: number[] = [];
+  let sentence = 0;
+  let lastOriginal = 0;
+  for (let i = 1; i < norm.text.length; i++) {
+    if (norm.text.charCodeAt(i) !== 32 && norm.text.charCodeAt(i - 1) === 32) {
+      const at = norm.starts[i] as number;
+      if (/[.!?]\s|\n/.test(text.slice(lastOriginal, at))) sentence++;
+      lastOriginal = at;
+      ids.push(sentence);
+    }
+  }
+  return Int32Array.from(ids);
+}
+
+function countryOccurrences(matcher: TermMatcher, text: string, doc: number, sentences: Int32Array): CountryHit[] {
   const norm = normalizeText(text);
   const raw = matcher.scan(norm.text);
   // Longest hit wins where forms overlap ("Corée du Nord" over a shorter form).
@@ -239,7 +259,7 @@ function countryOccurrences(matcher: TermMatcher, text: string, doc: number): Co
     for (const entry of h.term.entries) {
       const gaz = COUNTRY_GAZETTEER.find((e) => e.id === entry.topic) as CountryEntry;
       const kind = formsOf(gaz).find((f) => f.term === entry.term)?.kind ?? 'country';
-      out.push({ topic: entry.topic, term: entry.term, kind, occurrence: { doc, word, lastWord, surface } });
+      out.push({ topic: entry.topic, term: entry.term, kind, occurrence: { doc, sentence: sentences[word] ?? -1, word, lastWord, surface } });
     }
   }
   return out;
@@ -258,7 +278,7 @@ interface NameOccurrence extends Occurrence {
 }
 
 /** Runs of capitalised words (or acronyms) not explained by ordinary French or a country form. */
-function nameOccurrences(text: string, doc: number, covered: ReadonlySet<number>): NameOccurrence[] {
+function nameOccurrences(text: string, doc: number, covered: ReadonlySet<number>, sentences: Int32Array): NameOccurrence[] {
   interface Token { surface: string; folded: string; word: number; words: number; start: number; end: number; initial: boolean; capital: boolean }
   const tokens: Token[] = [];
   let word = 0;
@@ -303,7 +323,7 @@ function nameOccurrences(text: string, doc: number, covered: ReadonlySet<number>
     const surface = text.slice((run[0] as Token).start, last.end);
     const key = foldText(surface);
     if (/^\d/.test(key) || key.length < 3) continue;
-    out.push({ doc, word: firstWord, lastWord, surface, key, tokens: run.map((t) => t.folded) });
+    out.push({ doc, sentence: sentences[firstWord] ?? -1, word: firstWord, lastWord, surface, key, tokens: run.map((t) => t.folded) });
   }
   return out;
 }
@@ -323,7 +343,7 @@ function mergeSurnames(occurrences: NameOccurrence[]): Map<string, Occurrence[]>
     if (o.tokens.length > 1 && singles.has(surname) && !isBackground(surname)) {
       key = surname;
       const lastSpace = o.surface.search(/\S+$/);
-      occurrence = { doc: o.doc, word: o.lastWord, lastWord: o.lastWord, surface: o.surface.slice(lastSpace) };
+      occurrence = { doc: o.doc, sentence: o.sentence, word: o.word, lastWord: o.lastWord, surface: o.surface.slice(lastSpace) };
     }
     groups.set(key, [...(groups.get(key) ?? []), occurrence]);
   }
@@ -335,10 +355,13 @@ function nearestCountry(c: Candidate, countryHits: readonly CountryHit[][], topi
   const affinity = new Map<string, number>();
   for (const o of c.occurrences) {
     for (const h of countryHits[o.doc] ?? []) {
-      if (!topics.has(h.topic)) continue;
-      const distance = h.occurrence.word > o.lastWord ? h.occurrence.word - o.lastWord : o.word - h.occurrence.lastWord;
+      if (!topics.has(h.topic) || h.occurrence.sentence !== o.sentence) continue;
+      const after = h.occurrence.word > o.lastWord;
+      const distance = after ? h.occurrence.word - o.lastWord : o.word - h.occurrence.lastWord;
       if (distance <= 0 || distance > AFFINITY_WINDOW) continue;
-      affinity.set(h.topic, (affinity.get(h.topic) ?? 0) + 1 / distance);
+      // Apposition ("le président chinois Xi Jinping") is the strongest evidence.
+      const apposition = !after && distance === 1 ? 2 : 1;
+      affinity.set(h.topic, (affinity.get(h.topic) ?? 0) + apposition / distance);
     }
   }
   const ranked = [...affinity.entries()].sort((a, b) => b[1] - a[1]);

@@ -87,7 +87,7 @@ export function evaluateWatch(watch: WatchConfig, hits: readonly FieldHit[], ver
   const matchedGroups = groupScores.filter((s) => s > 0).length;
   const score = groups.length === 0 ? 0 : Math.min(...groupScores);
   const proximity = watch.within === null || matchedGroups < groups.length
-    ? { ok: true, words: null }
+    ? { ok: true, words: null, inTitle: false }
     : checkProximity(counted, groups.length, watch.within);
 
   const kept = veto === undefined && groups.length > 0 && matchedGroups === groups.length
@@ -133,7 +133,15 @@ function fieldOrder(field: MatchField): number {
  * One hit of every group within `within` words, in one field. The title frames the
  * whole article, so groups found in the title count as near every other field's hits.
  */
-function checkProximity(counted: CountedHit[], groupCount: number, within: number): { ok: boolean; words: number | null } {
+interface Proximity {
+  ok: boolean;
+  /** Smallest span found (words), null when no field has every group. */
+  words: number | null;
+  /** The title alone had every group. */
+  inTitle: boolean;
+}
+
+function checkProximity(counted: CountedHit[], groupCount: number, within: number): Proximity {
   const inTitle = new Set(counted.filter((c) => c.hit.field === 'title').map((c) => c.group));
   let bestSpan: number | null = null;
   for (const field of ['title', 'summary', 'content'] as const) {
@@ -141,7 +149,7 @@ function checkProximity(counted: CountedHit[], groupCount: number, within: numbe
     const list = counted.filter((c) => c.hit.field === field && !preset.has(c.group))
       .sort((a, b) => a.hit.firstWord - b.hit.firstWord);
     const needed = groupCount - preset.size;
-    if (needed <= 0) return { ok: true, words: 0 };
+    if (needed <= 0) return { ok: true, words: 0, inTitle: true };
     const counts = new Map<number, number>();
     let present = 0;
     let left = 0;
@@ -161,7 +169,7 @@ function checkProximity(counted: CountedHit[], groupCount: number, within: numbe
       }
     }
   }
-  return { ok: bestSpan !== null && bestSpan <= within, words: bestSpan };
+  return { ok: bestSpan !== null && bestSpan <= within, words: bestSpan, inTitle: false };
 }
 
 function toTermHit(hit: FieldHit, topic: string, term: string, weight: number): TermHit {
@@ -180,7 +188,7 @@ interface Explanation {
   kept: boolean;
   veto: ExclusionHit | undefined;
   score: number;
-  proximity: { ok: boolean; words: number | null };
+  proximity: Proximity;
   exclusionHits: ExclusionHit[];
 }
 
@@ -198,7 +206,7 @@ function explain(e: Explanation): string {
   } else {
     const missing = e.groups.filter((_, i) => (e.groupScores[i] ?? 0) === 0).map((g) => g.join('|'));
     if (missing.length > 0) {
-      verdict = `not kept: no ${missing.join(', no ')} term`;
+      verdict = `not kept: ${missing.map((g) => `no ${g} term`).join(', ')}`;
     } else if (e.score < e.watch.minScore) {
       const weakest = e.groups[e.groupScores.indexOf(e.score)]?.join('|') ?? '';
       verdict = `not kept: ${weakest} scored ${round(e.score)} < ${e.watch.minScore}`;
@@ -207,7 +215,7 @@ function explain(e: Explanation): string {
         + (e.proximity.words !== null ? ` (closest ${e.proximity.words})` : '');
     } else {
       verdict = `kept: weakest group ${round(e.score)} ≥ ${e.watch.minScore}`
-        + (e.proximity.words !== null && e.watch.within !== null ? `, within ${e.proximity.words} words` : '');
+        + (e.proximity.inTitle ? ', all in the title' : e.proximity.words !== null ? `, within ${e.proximity.words} words` : '');
     }
   }
   return `${verdict} — ${summary.join('; ')}${neutralNote}`;
