@@ -4,7 +4,8 @@
  * items that arrived whole can be read. Used only after a strict parse failed at the end.
  */
 
-const MARKUP = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>|<(\/?)([A-Za-z_][\w.:-]*)(?:\s[^<>]*?)?(\/?)>/g;
+// Each construct also ends at the end of the text, so an unterminated one is one scan, not one per occurrence.
+const MARKUP = /<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)|<\?[\s\S]*?(?:\?>|$)|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>|<(\/?)([A-Za-z_][\w.:-]*)(?:\s[^<>]*?)?(\/?)>/g;
 
 /** The document with its tail closed, or null when it does not look truncated. */
 export function closeTruncatedXml(xml: string): string | null {

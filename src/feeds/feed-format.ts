@@ -43,7 +43,7 @@ function describeNonXml(rest: string, feedUrl: string): Error {
 
 /** href of the page's <link rel="alternate" type="application/rss+xml|atom+xml">, absolute. */
 export function findAlternateFeedUrl(html: string, pageUrl: string): string | null {
-  for (const [tag] of html.slice(0, 200_000).matchAll(/<link\b[^>]*>/gi)) {
+  for (const [tag] of html.slice(0, 200_000).matchAll(/<link\b[^<>]*>/gi)) {
     const attrs = readAttributes(tag);
     const rel = (attrs.get('rel') ?? '').toLowerCase().split(/\s+/);
     const type = (attrs.get('type') ?? '').toLowerCase();

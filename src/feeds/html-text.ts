@@ -7,16 +7,17 @@
 
 import { decodeHTML } from 'entities';
 
-const DROPPED_ELEMENTS = /<(script|style|noscript|template|iframe|object|svg|head)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
+// Tag patterns never cross a "<", so an unclosed tag costs one short scan, not one to the end of the text.
+const DROPPED_OPEN = /<(script|style|noscript|template|iframe|object|svg|head)\b[^<>]*>/gi;
 const COMMENTS = /<!--[\s\S]*?(?:-->|$)/g;
 const CDATA_MARKERS = /<!\[CDATA\[|\]\]>/g;
-const BLOCK_TAGS = /<\/?(?:p|div|br|hr|li|ul|ol|dl|dt|dd|h[1-6]|blockquote|pre|section|article|aside|header|footer|nav|figure|figcaption|table|thead|tbody|tfoot|tr|caption|form|fieldset|address|main|details|summary)\b[^>]*>/gi;
-const CELL_TAGS = /<\/?(?:td|th)\b[^>]*>/gi;
-const ANY_TAG = /<\/?[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^>]*)?\/?>|<![a-zA-Z][^>]*>|<\?[^>]*\?>/g;
+const BLOCK_TAGS = /<\/?(?:p|div|br|hr|li|ul|ol|dl|dt|dd|h[1-6]|blockquote|pre|section|article|aside|header|footer|nav|figure|figcaption|table|thead|tbody|tfoot|tr|caption|form|fieldset|address|main|details|summary)\b[^<>]*>/gi;
+const CELL_TAGS = /<\/?(?:td|th)\b[^<>]*>/gi;
+const ANY_TAG = /<\/?[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?\/?>|<![a-zA-Z][^<>]*>|<\?[^<>]*\?>/g;
 /** An entity left after one decoding round: the feed escaped its HTML twice (&amp;eacute;). */
 const LEFTOVER_ENTITY = /&(?:#\d{2,7}|#x[0-9a-fA-F]{2,6}|[a-zA-Z]{2,10}\d{0,2});/;
 /** Markup left after decoding: the HTML itself was escaped twice (&amp;lt;p&amp;gt;). */
-const LEFTOVER_MARKUP = /<\/?(?:p|br|div|a|img|span|strong|em|b|i|ul|li|h[1-6])\b[^>]*>/i;
+const LEFTOVER_MARKUP = /<\/?(?:p|br|div|a|img|span|strong|em|b|i|ul|li|h[1-6])\b[^<>]*>/i;
 
 export function htmlToText(html: string): string {
   if (html === '') return '';
@@ -32,11 +33,27 @@ function stripMarkup(html: string): string {
   return html
     .replace(/\s+/g, ' ') // source newlines are only whitespace in HTML
     .replace(COMMENTS, ' ')
-    .replace(DROPPED_ELEMENTS, ' ')
+    .replace(/[\s\S]+/, dropInvisibleElements)
     .replace(CDATA_MARKERS, '')
     .replace(BLOCK_TAGS, '\n')
     .replace(CELL_TAGS, ' ')
     .replace(ANY_TAG, '');
+}
+
+/** Removes script/style/… elements with their content; an unclosed one swallows the rest, as in a browser. */
+function dropInvisibleElements(html: string): string {
+  const lower = html.toLowerCase();
+  let out = '';
+  let at = 0;
+  DROPPED_OPEN.lastIndex = 0;
+  for (let open = DROPPED_OPEN.exec(html); open !== null; open = DROPPED_OPEN.exec(html)) {
+    out += `${html.slice(at, open.index)} `;
+    const close = lower.indexOf(`</${(open[1] ?? '').toLowerCase()}`, DROPPED_OPEN.lastIndex);
+    const end = close < 0 ? -1 : html.indexOf('>', close);
+    at = end < 0 ? html.length : end + 1;
+    DROPPED_OPEN.lastIndex = at;
+  }
+  return out + html.slice(at);
 }
 
 function collapseWhitespace(text: string): string {

@@ -57,15 +57,16 @@ function capTitle(title: string): string {
   return oneLine.length <= MAX_TITLE_CHARS ? oneLine : `${oneLine.slice(0, MAX_TITLE_CHARS - 1).trimEnd()}…`;
 }
 
-/** Text of an xml2js value: a string, {_: text, $: attrs}, an array, or nested elements. */
-export function readText(value: unknown): string {
+/** Text of an xml2js value: a string, {_: text, $: attrs}, an array, or nested elements (depth-bounded). */
+export function readText(value: unknown, depth = 0): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
-  if (Array.isArray(value)) return value.map(readText).join(' ');
+  if (depth > 32) return '';
+  if (Array.isArray(value)) return value.map((child) => readText(child, depth + 1)).join(' ');
   if (typeof value === 'object' && value !== null) {
     const node = value as Record<string, unknown>;
     if (typeof node['_'] === 'string') return node['_'];
-    return Object.entries(node).filter(([key]) => key !== '$').map(([, child]) => readText(child)).join(' ');
+    return Object.entries(node).filter(([key]) => key !== '$').map(([, child]) => readText(child, depth + 1)).join(' ');
   }
   return '';
 }

@@ -112,6 +112,17 @@ describe('parseFeed', () => {
     expect(feed.articles[0]?.title.length).toBeLessThanOrEqual(1000);
   });
 
+  it.each([
+    ['unclosed tags in a description', `<rss><channel><item><title>t</title><description>${'<a href="x" '.repeat(40_000)}</description></item></channel></rss>`],
+    ['unterminated CDATA sections', `<rss><channel><item><description>${'<![CDATA[ x '.repeat(40_000)}`],
+    ['unclosed text elements', `<rss><channel>${'<title>a '.repeat(40_000)}`],
+    ['unclosed scripts in content', `<rss><channel><item><title>t</title><description><![CDATA[${'<script>x'.repeat(40_000)}]]></description></item></channel></rss>`],
+  ])('stays fast on hostile input: %s', async (_name, xml) => {
+    const started = performance.now();
+    await parseFeed(xml, ctx()).catch((e: unknown) => { expect(e).toBeInstanceOf(FeedError); });
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
   it('rejects an HTML page with NotAFeedError naming the alternate feed', async () => {
     const error = await parseFeed(readFixture('html-page.html'), ctx('https://quotidien.example/')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotAFeedError);
