@@ -70,7 +70,8 @@ function decodeDeclared(bytes: Buffer, declared: string | null): DecodedFeed {
     if (utf8 !== null) return { text: utf8, encoding: UTF8 };
     return { text: decodeWindows1252(bytes), encoding: LEGACY_FALLBACK };
   }
-  if (utf8 !== null && hasNonAscii(bytes)) return { text: utf8, encoding: UTF8 };
+  // Valid UTF-8 with multibyte sequences is almost never an accident of a legacy charset.
+  if (utf8 !== null && /[^\x00-\x7f]/.test(utf8)) return { text: utf8, encoding: UTF8 };
   if (declared === WINDOWS_1252) return { text: decodeWindows1252(bytes), encoding: WINDOWS_1252 };
   const decoder = new TextDecoder(declared);
   return { text: decoder.decode(bytes), encoding: decoder.encoding };
@@ -82,11 +83,6 @@ function tryDecodeUtf8(bytes: Buffer): string | null {
   } catch {
     return null;
   }
-}
-
-function hasNonAscii(bytes: Buffer): boolean {
-  for (const byte of bytes) if (byte >= 0x80) return true;
-  return false;
 }
 
 function readHttpCharset(contentType: string | null): string | null {
