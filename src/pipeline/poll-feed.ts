@@ -1,25 +1,20 @@
 /**
- * The poll orchestrator: one feed, one poll. Fetch (conditional) → decode → parse → skip items
- * seen before → match the rules → claim content hashes → queue kept articles for storage →
- * remember. The daemon's poll worker, `veille trigger` and `npm run demo` all run this function.
+ * The poll orchestrator: one feed, one poll. Fetch (conditional) → decode → parse → process the
+ * articles (process-articles.ts) → record the feed's state. The daemon's poll worker, `veille trigger` and `npm run demo` all run this function.
  */
 import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { FeedSource } from '../config/watchlist.js';
 import type { Settings } from '../config/schema.js';
-import type { Article } from '../feeds/article.js';
 import { fetchFeed } from '../feeds/fetch-feed.js';
 import { decodeFeedBody } from '../feeds/decode-feed.js';
 import { parseFeed } from '../feeds/parse-feed.js';
 import { FeedError } from '../feeds/errors.js';
 import type { RuleSet } from '../rules/rule-set.js';
-import { contentHash } from '../dedupe/content-hash.js';
-import { ContentClaims } from '../dedupe/content-claims.js';
-import { SeenItems } from '../dedupe/seen-items.js';
-import { jobOptions, type StoreJobData } from '../queues/queues.js';
+import type { StoreJobData } from '../queues/queues.js';
+import { processArticles, type FullTextFetcher } from './process-articles.js';
 import type { Keyspace } from '../queues/keyspace.js';
-import { explain, type StoredArticle } from '../storage/stored-article.js';
 import { FeedStates } from './feed-state.js';
 import type { Logger } from '../logging/logger.js';
 
@@ -31,23 +26,12 @@ export interface PollDeps {
   storeQueue: Queue<StoreJobData>;
   log: Logger;
   now?: () => Date;
+  /** Fetches an article's page when its feed text is not enough to decide (see FullTextFetcher). */
+  fullText?: FullTextFetcher;
 }
 
-export interface KeptSummary {
-  title: string;
-  url: string;
-  contentHash: string;
-  watches: string[];
-  terms: string[];
-}
-
-export interface DuplicateSummary {
-  title: string;
-  url: string;
-  contentHash: string;
-  /** Feed that claimed the text first. */
-  firstSeenOn: string | null;
-}
+export type { KeptSummary, DuplicateSummary } from './process-articles.js';
+import type { KeptSummary, DuplicateSummary } from './process-articles.js';
 
 export interface PollOutcome {
   feedId: string;
@@ -127,84 +111,4 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
       .catch((stateErr: unknown) => deps.log.warn({ err: stateErr, feedId: feed.id }, 'poll: could not record the failure on the feed state'));
     throw err;
   }
-}
-
-interface Processed {
-  firstPoll: boolean;
-  itemsNew: number;
-  itemsIrrelevant: number;
-  itemsTooOld: number;
-  kept: KeptSummary[];
-  duplicateOf: DuplicateSummary[];
-}
-
-async function processArticles(feed: FeedSource, articles: Article[], deps: PollDeps, now: Date): Promise<Processed> {
-  const seenItems = new SeenItems(deps.redis, deps.keys, deps.settings.dedupeRetention);
-  const claims = new ContentClaims(deps.redis, deps.keys, deps.settings.dedupeRetention);
-  const firstPoll = !(await seenItems.hasHistory(feed.id));
-  const { unseen } = await seenItems.partition(feed.id, articles);
-
-  let itemsTooOld = 0;
-  let itemsIrrelevant = 0;
-  const candidates: StoredArticle[] = [];
-  const inThisPoll = new Set<string>();
-  const duplicateOf: DuplicateSummary[] = [];
-  const oldest = now.getTime() - feed.firstPollMaxAgeMs;
-  for (const article of unseen) {
-    if (firstPoll && article.publishedAt !== null && Date.parse(article.publishedAt) < oldest) {
-      itemsTooOld += 1;
-      continue;
-    }
-    const evaluation = deps.ruleSet.evaluate({ title: article.title, summary: article.summary, content: article.content });
-    if (!evaluation.kept) {
-      itemsIrrelevant += 1;
-      continue;
-    }
-    const hash = contentHash(article);
-    if (inThisPoll.has(hash)) {
-      duplicateOf.push({ title: article.title, url: article.url, contentHash: hash, firstSeenOn: feed.id });
-      continue;
-    }
-    inThisPoll.add(hash);
-    candidates.push({
-      contentHash: hash,
-      article,
-      matches: evaluation.watches.filter((w) => w.kept).map(explain),
-      keptAt: now.toISOString(),
-    });
-  }
-
-  const won = await claims.claim(candidates.map((c) => c.contentHash), feed.id);
-  const toStore = candidates.filter((_, i) => won[i]);
-  const lost = candidates.filter((_, i) => !won[i]);
-  const owners = await claims.ownersOf(lost.map((c) => c.contentHash));
-  lost.forEach((candidate, i) => {
-    duplicateOf.push({ title: candidate.article.title, url: candidate.article.url, contentHash: candidate.contentHash, firstSeenOn: owners[i] ?? null });
-  });
-  if (toStore.length > 0) {
-    const opts = jobOptions(deps.settings);
-    try {
-      await deps.storeQueue.addBulk(toStore.map((record) => ({ name: 'store', data: { record }, opts: { ...opts, jobId: record.contentHash } })));
-    } catch (err) {
-      // Not queued, so not claimed: the next poll (these items are not marked seen) tries again.
-      await claims.release(toStore.map((r) => r.contentHash));
-      throw err;
-    }
-  }
-  // Every listed item, seen before or not, refreshes its place in the feed's memory.
-  await seenItems.remember(feed.id, articles, now.getTime());
-  return {
-    firstPoll,
-    itemsNew: unseen.length,
-    itemsIrrelevant,
-    itemsTooOld,
-    duplicateOf,
-    kept: toStore.map((r) => ({
-      title: r.article.title,
-      url: r.article.url,
-      contentHash: r.contentHash,
-      watches: r.matches.map((m) => m.watchId),
-      terms: [...new Set(r.matches.flatMap((m) => m.hits.map((h) => h.text)))],
-    })),
-  };
 }
