@@ -57,36 +57,32 @@ function foldCodePoint(cp: number, ch: string): string {
   return folded;
 }
 
+const UTF16 = new TextDecoder('utf-16le');
+
 /** Folds `input` for matching; every output character maps back to the original text. */
 export function normalizeText(input: string): NormalizedText {
   const n = input.length;
-  // Folding can grow the text (œ → oe), rarely by more than 2×; sized generously then trimmed.
-  let capacity = n * 2 + 2;
+  // Folding rarely grows text (œ → oe); the buffers grow if it does.
+  let capacity = n + 16;
+  let chars = new Uint16Array(capacity);
   let starts = new Uint32Array(capacity);
   let ends = new Uint32Array(capacity);
-  const out: string[] = [' '];
-  starts[0] = 0;
-  ends[0] = 0;
+  chars[0] = 32;
   let len = 1;
   let pendingSpace = false;
   let spaceAt = 0;
 
-  const push = (s: string, start: number, end: number): void => {
-    if (len + s.length + 1 >= capacity) {
-      capacity = capacity * 2 + s.length + 2;
-      const grownStarts = new Uint32Array(capacity);
-      grownStarts.set(starts);
-      starts = grownStarts;
-      const grownEnds = new Uint32Array(capacity);
-      grownEnds.set(ends);
-      ends = grownEnds;
-    }
-    for (let k = 0; k < s.length; k++) {
-      out.push(s[k] as string);
-      starts[len] = start;
-      ends[len] = end;
-      len++;
-    }
+  const grow = (): void => {
+    capacity = capacity * 2;
+    const c = new Uint16Array(capacity);
+    c.set(chars);
+    chars = c;
+    const s = new Uint32Array(capacity);
+    s.set(starts);
+    starts = s;
+    const e = new Uint32Array(capacity);
+    e.set(ends);
+    ends = e;
   };
 
   let i = 0;
@@ -94,12 +90,20 @@ export function normalizeText(input: string): NormalizedText {
     const code = input.charCodeAt(i);
     if (code < 0x80) {
       // ASCII fast path: most of French text.
-      if ((code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39)) {
-        if (pendingSpace) { push(' ', spaceAt, spaceAt); pendingSpace = false; }
-        push(String.fromCharCode(code), i, i + 1);
-      } else if (code >= 0x41 && code <= 0x5a) {
-        if (pendingSpace) { push(' ', spaceAt, spaceAt); pendingSpace = false; }
-        push(String.fromCharCode(code + 32), i, i + 1);
+      const lower = code >= 0x41 && code <= 0x5a ? code + 32 : code;
+      if ((lower >= 0x61 && lower <= 0x7a) || (lower >= 0x30 && lower <= 0x39)) {
+        if (len + 2 >= capacity) grow();
+        if (pendingSpace) {
+          chars[len] = 32;
+          starts[len] = spaceAt;
+          ends[len] = spaceAt;
+          len++;
+          pendingSpace = false;
+        }
+        chars[len] = lower;
+        starts[len] = i;
+        ends[len] = i + 1;
+        len++;
       } else if (!pendingSpace) {
         pendingSpace = len > 1;
         spaceAt = i;
@@ -119,16 +123,29 @@ export function normalizeText(input: string): NormalizedText {
         spaceAt = i;
       }
     } else {
-      if (pendingSpace) { push(' ', spaceAt, spaceAt); pendingSpace = false; }
-      push(folded, i, i + width);
+      while (len + folded.length + 2 >= capacity) grow();
+      if (pendingSpace) {
+        chars[len] = 32;
+        starts[len] = spaceAt;
+        ends[len] = spaceAt;
+        len++;
+        pendingSpace = false;
+      }
+      for (let k = 0; k < folded.length; k++) {
+        chars[len] = folded.charCodeAt(k);
+        starts[len] = i;
+        ends[len] = i + width;
+        len++;
+      }
     }
     i += width;
   }
-  out.push(' ');
+  if (len + 1 >= capacity) grow();
+  chars[len] = 32;
   starts[len] = n;
   ends[len] = n;
   len++;
-  return { text: out.join(''), starts: starts.subarray(0, len), ends: ends.subarray(0, len) };
+  return { text: UTF16.decode(chars.subarray(0, len)), starts: starts.subarray(0, len), ends: ends.subarray(0, len) };
 }
 
 /** The folded form of a short string without the padding: used for terms and tests. */

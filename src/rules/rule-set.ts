@@ -86,28 +86,28 @@ export function findHits(matcher: TermMatcher, doc: MatchDocument): FieldHit[] {
     const original = doc[field];
     if (typeof original !== 'string' || original.length === 0) continue;
     const norm = normalizeText(original);
-    const raw = matcher.scan(norm.text);
-    // Hits come in text order: count word separators incrementally for word positions.
+    const text = norm.text;
+    // Hits come in order of their starts: count word separators incrementally.
     let cursor = 0;
     let words = 0;
-    for (const hit of raw) {
-      for (; cursor < hit.start; cursor++) if (norm.text.charCodeAt(cursor) === 32) words++;
+    matcher.scanInto(text, (term, hitStart, hitEnd) => {
+      for (; cursor < hitStart; cursor++) if (text.charCodeAt(cursor) === 32) words++;
       let inner = 0;
-      for (let k = hit.start; k < hit.end; k++) if (norm.text.charCodeAt(k) === 32) inner++;
-      const start = norm.starts[hit.start] as number;
-      const end = norm.ends[hit.end - 1] as number;
+      for (let k = hitStart; k < hitEnd; k++) if (text.charCodeAt(k) === 32) inner++;
+      const start = norm.starts[hitStart] as number;
+      const end = norm.ends[hitEnd - 1] as number;
       out.push({
         field,
-        entries: hit.term.entries,
+        entries: term.entries,
         start,
         end,
         text: original.slice(start, end),
-        normStart: hit.start,
-        normEnd: hit.end,
+        normStart: hitStart,
+        normEnd: hitEnd,
         firstWord: words,
         lastWord: words + inner,
       });
-    }
+    });
   }
   return out;
 }

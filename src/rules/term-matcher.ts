@@ -1,10 +1,13 @@
 /**
- * The compiled matcher: every term of every topic in one alternation regex, scanned
- * once over folded text. The regex only finds word starts where some term matches;
- * all the terms matching there (a phrase and its shorter prefix, a look-alike and the
- * word it contains) are then resolved from a small first-character index.
+ * The compiled matcher. One combined regex (the terms as a prefix-factored trie), built
+ * once, scans folded text in a single pass and returns the longest term at each place.
+ * What that matched text contains (the term itself, a shorter term at the same start,
+ * a term inside a look-alike phrase) is resolved once per distinct string with a
+ * character trie and cached. Terms the trie cannot hold (`/regex/`, a `*` inside a
+ * phrase) are checked at each word start the scanner stops at.
  */
-import { compileTermPattern, type TermPattern } from './term-pattern.js';
+import { compileTermPattern, INFLECTION_SUFFIXES, type TermPattern } from './term-pattern.js';
+import { WordTrie } from './word-trie.js';
 import type { TopicConfig } from './rules-config.js';
 
 /** A topic's use of a term; several topics may share one folded pattern. */
@@ -17,8 +20,6 @@ export interface TermEntry {
 export interface MatcherTerm {
   pattern: TermPattern;
   entries: TermEntry[];
-  /** Matches the term at lastIndex, followed by a word boundary. */
-  sticky: RegExp;
 }
 
 /** A term found in folded text: [start, end) offsets into NormalizedText.text. */
@@ -28,12 +29,79 @@ export interface RawHit {
   end: number;
 }
 
+/** `~` multiplies the strings a term stands for; past this, the term is matched by regex. */
+const MAX_EXPANSIONS = 512;
+
+interface TrieForm {
+  strings: string[];
+  isPrefix: boolean;
+}
+
+interface RegexTerm {
+  term: MatcherTerm;
+  sticky: RegExp;
+  /** First character of every match, '' when unknown. */
+  first: string;
+}
+
+/** Terms found inside one matched string: offsets relative to the string (after its leading space). */
+interface Resolution {
+  atStart: { term: MatcherTerm; end: number }[];
+  inner: { term: MatcherTerm; start: number; end: number }[];
+  /** A term starting inside the string may run past its end: scan again from the next word. */
+  rescan: boolean;
+}
+
+/** Distinct matched strings remembered; the cache restarts when full (prefix terms can vary). */
+const MAX_CACHED = 20_000;
+const BUCKETS = 4096;
+
+/** Receives each hit: [start, end) in the folded text. */
+export type HitSink = (term: MatcherTerm, start: number, end: number) => void;
+
+/**
+ * Matched string → Resolution. A plain Map would hash every freshly matched string;
+ * the bucket comes from the length and two characters instead, and === confirms.
+ */
+class ResolutionCache {
+  private buckets: ({ key: string; value: Resolution }[] | undefined)[] = new Array(BUCKETS);
+  private size = 0;
+
+  get(key: string): Resolution | undefined {
+    const bucket = this.buckets[bucketOf(key)];
+    if (bucket === undefined) return undefined;
+    for (let i = 0; i < bucket.length; i++) {
+      const entry = bucket[i] as { key: string; value: Resolution };
+      if (entry.key === key) return entry.value;
+    }
+    return undefined;
+  }
+
+  set(key: string, value: Resolution): void {
+    if (this.size >= MAX_CACHED) {
+      this.buckets = new Array(BUCKETS);
+      this.size = 0;
+    }
+    const b = bucketOf(key);
+    const bucket = this.buckets[b];
+    if (bucket === undefined) this.buckets[b] = [{ key, value }];
+    else bucket.push({ key, value });
+    this.size++;
+  }
+}
+
+function bucketOf(key: string): number {
+  const n = key.length;
+  return (n * 131 + key.charCodeAt(1) * 31 + key.charCodeAt(n - 1) * 7 + key.charCodeAt(n >> 1)) & (BUCKETS - 1);
+}
+
 export class TermMatcher {
   readonly terms: MatcherTerm[];
-  /** The one-pass regex: a space (word start), any term, then a space (word end). */
+  /** The one-pass regex: a space, the longest term at that word, then a space (not consumed). */
   readonly scanner: RegExp;
-  private readonly byFirstChar = new Map<string, MatcherTerm[]>();
-  private readonly anyFirstChar: MatcherTerm[] = [];
+  private readonly trie = new WordTrie<MatcherTerm>();
+  private readonly regexTerms: RegexTerm[] = [];
+  private readonly resolutions = new ResolutionCache();
 
   /** Topics must have passed parseRules: an invalid term here is a programming error. */
   constructor(topics: readonly TopicConfig[]) {
@@ -42,109 +110,160 @@ export class TermMatcher {
       for (const { term, weight } of topic.terms) {
         const compiled = compileTermPattern(term);
         if (!compiled.ok) throw new Error(`rules: topic ${topic.id}: ${compiled.message}`);
-        const { pattern } = compiled;
-        let entry = bySource.get(pattern.source);
+        let entry = bySource.get(compiled.pattern.source);
         if (entry === undefined) {
-          entry = { pattern, entries: [], sticky: new RegExp(`(?:${pattern.source})(?= )`, 'y') };
-          bySource.set(pattern.source, entry);
+          entry = { pattern: compiled.pattern, entries: [] };
+          bySource.set(compiled.pattern.source, entry);
         }
         entry.entries.push({ topic: topic.id, term, weight });
       }
     }
     this.terms = [...bySource.values()];
+    const scannerTrie = new RegexTrie();
+    const regexSources: string[] = [];
     for (const t of this.terms) {
-      const first = t.pattern.firstChar;
-      if (first === null) {
-        this.anyFirstChar.push(t);
-      } else {
-        const list = this.byFirstChar.get(first);
-        if (list === undefined) this.byFirstChar.set(first, [t]);
-        else list.push(t);
+      const form = trieForm(t.pattern);
+      if (form === null) {
+        this.regexTerms.push({ term: t, sticky: new RegExp(`(?:${t.pattern.source})(?= )`, 'y'), first: t.pattern.prefix.slice(0, 1) });
+        regexSources.push(t.pattern.source);
+        continue;
+      }
+      for (const s of form.strings) {
+        this.trie.add(s, t, form.isPrefix);
+        scannerTrie.add(s, form.isPrefix);
       }
     }
-    this.scanner = new RegExp(` (?:${scannerAlternation(this.terms)})(?= )`, 'g');
+    const alternatives = [...(scannerTrie.isEmpty() ? [] : [scannerTrie.source()]), ...regexSources.map((s) => `(?:${s})`)];
+    this.scanner = new RegExp(` (?:${alternatives.join('|') || '(?!)'})(?= )`, 'g');
   }
 
-  /** All term hits in folded text (as produced by normalizeText), in text order. */
+  /** All term hits in folded text (as produced by normalizeText), in text order of their starts. */
   scan(text: string): RawHit[] {
     const hits: RawHit[] = [];
-    if (this.terms.length === 0) return hits;
+    this.scanInto(text, (term, start, end) => {
+      hits.push({ term, start, end });
+    });
+    return hits;
+  }
+
+  /** The single pass: reports every hit to `sink`, in order of their starts. */
+  scanInto(text: string, sink: HitSink): void {
+    if (this.terms.length === 0) return;
     const scanner = this.scanner;
+    const hasRegexTerms = this.regexTerms.length > 0;
     scanner.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = scanner.exec(text)) !== null) {
       const start = m.index + 1;
-      this.resolveAt(text, start, hits);
-      // Resume at the next word, not after the match: terms may overlap.
-      scanner.lastIndex = start;
-    }
-    return hits;
-  }
-
-  /** Every term that matches at word start `start`. */
-  private resolveAt(text: string, start: number, hits: RawHit[]): void {
-    const candidates = this.byFirstChar.get(text[start] as string);
-    if (candidates !== undefined) {
-      for (const t of candidates) this.tryTerm(t, text, start, hits);
-    }
-    for (const t of this.anyFirstChar) this.tryTerm(t, text, start, hits);
-  }
-
-  private tryTerm(t: MatcherTerm, text: string, start: number, hits: RawHit[]): void {
-    const literal = t.pattern.literal;
-    if (literal !== null) {
-      if (text.startsWith(literal, start) && text.charCodeAt(start + literal.length) === 32) {
-        hits.push({ term: t, start, end: start + literal.length });
+      const resolution = this.resolve(m[0]);
+      const atStart = resolution.atStart;
+      for (let i = 0; i < atStart.length; i++) {
+        const h = atStart[i] as { term: MatcherTerm; end: number };
+        sink(h.term, start, start + h.end);
       }
-      return;
+      if (hasRegexTerms) this.matchRegexTerms(text, start, sink);
+      if (resolution.rescan || hasRegexTerms) {
+        // Terms inside the match are found by scanning again from the next word.
+        scanner.lastIndex = start;
+      } else {
+        const inner = resolution.inner;
+        for (let i = 0; i < inner.length; i++) {
+          const h = inner[i] as { term: MatcherTerm; start: number; end: number };
+          sink(h.term, start + h.start, start + h.end);
+        }
+      }
     }
-    t.sticky.lastIndex = start;
-    const m = t.sticky.exec(text);
-    if (m !== null) hits.push({ term: t, start, end: start + m[0].length });
+  }
+
+  private matchRegexTerms(text: string, start: number, sink: HitSink): void {
+    for (const r of this.regexTerms) {
+      if (r.first !== '' && text[start] !== r.first) continue;
+      r.sticky.lastIndex = start;
+      if (r.sticky.test(text)) sink(r.term, start, r.sticky.lastIndex);
+    }
+  }
+
+  /** What a matched string (with its leading space) contains; computed once per distinct string. */
+  private resolve(matched: string): Resolution {
+    const cached = this.resolutions.get(matched);
+    if (cached !== undefined) return cached;
+    const padded = `${matched} `;
+    const resolution: Resolution = { atStart: [], inner: [], rescan: false };
+    for (let k = 1; k < padded.length - 1; k++) {
+      if (padded.charCodeAt(k - 1) !== 32) continue;
+      const offset = k - 1;
+      this.trie.walk(padded, k, (term, end) => {
+        if (offset === 0) resolution.atStart.push({ term, end: end - 1 });
+        else resolution.inner.push({ term, start: offset, end: end - 1 });
+      });
+      if (offset > 0 && this.trie.continuesPast(padded, k, padded.length - 1)) resolution.rescan = true;
+    }
+    resolution.inner.sort((a, b) => a.start - b.start);
+    this.resolutions.set(matched, resolution);
+    return resolution;
   }
 }
 
-/** Literal terms factored into a prefix trie (fewer alternatives tried per word), then the patterns. */
-function scannerAlternation(terms: readonly MatcherTerm[]): string {
-  const literals = terms.flatMap((t) => (t.pattern.literal === null ? [] : [t.pattern.literal]));
-  const patterns = terms.flatMap((t) => (t.pattern.literal === null ? [t.pattern.source] : []));
-  const parts: string[] = [];
-  if (literals.length > 0) parts.push(trieSource(literals));
-  for (const p of patterns) parts.push(`(?:${p})`);
-  return parts.join('|');
+/** The strings a term stands for, when it has no regex and no `*` inside a phrase. */
+function trieForm(pattern: TermPattern): TrieForm | null {
+  if (pattern.kind === 'regex') return null;
+  let strings = [''];
+  let isPrefix = false;
+  pattern.segments.forEach((segment, i) => {
+    strings = strings.map((s) => (i > 0 ? `${s} ` : s) + segment.text);
+    if (segment.marker === '~') strings = strings.flatMap((s) => INFLECTION_SUFFIXES.map((suffix) => s + suffix));
+    if (segment.marker === '*') {
+      if (i === pattern.segments.length - 1) isPrefix = true;
+      else strings = [];
+    }
+  });
+  if (strings.length === 0 || strings.length > MAX_EXPANSIONS) return null;
+  return { strings, isPrefix };
 }
 
-interface TrieNode {
+interface RegexTrieNode {
   end: boolean;
-  children: Map<string, TrieNode>;
+  prefixEnd: boolean;
+  children: Map<string, RegexTrieNode>;
 }
 
-function trieSource(words: readonly string[]): string {
-  const root: TrieNode = { end: false, children: new Map() };
-  for (const word of words) {
-    let node = root;
-    for (const ch of word) {
+/** The trie strings as one regex with shared prefixes factored (fewer alternatives per word). */
+class RegexTrie {
+  private readonly root: RegexTrieNode = { end: false, prefixEnd: false, children: new Map() };
+
+  add(s: string, isPrefix: boolean): void {
+    let node = this.root;
+    for (const ch of s) {
       let next = node.children.get(ch);
       if (next === undefined) {
-        next = { end: false, children: new Map() };
+        next = { end: false, prefixEnd: false, children: new Map() };
         node.children.set(ch, next);
       }
       node = next;
     }
-    node.end = true;
+    if (isPrefix) node.prefixEnd = true;
+    else node.end = true;
   }
-  return nodeSource(root);
+
+  isEmpty(): boolean {
+    return this.root.children.size === 0;
+  }
+
+  source(): string {
+    return nodeSource(this.root);
+  }
 }
 
-function nodeSource(node: TrieNode): string {
+function nodeSource(node: RegexTrieNode): string {
   const branches = [...node.children.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([ch, child]) => escapeChar(ch) + nodeSource(child));
+  // A prefix term accepts the rest of the word; the trailing (?= ) decides where it ends.
+  if (node.prefixEnd) branches.push('[^ ]*');
   if (branches.length === 0) return '';
-  // When a word ends here the continuation is optional; the trailing (?= ) decides.
-  const body = branches.length === 1 ? branches[0] as string : `(?:${branches.join('|')})`;
+  const body = branches.length === 1 ? (branches[0] as string) : `(?:${branches.join('|')})`;
   if (!node.end) return body;
-  return branches.length === 1 && body.length === 1 ? `${body}?` : `(?:${body})?`;
+  return `(?:${body})?`;
 }
 
 function escapeChar(ch: string): string {

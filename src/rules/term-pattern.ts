@@ -8,20 +8,29 @@ import { checkRestrictedRegex } from './restricted-regex.js';
 
 export type TermKind = 'literal' | 'wildcard' | 'regex';
 
+/** A run of folded words and the marker that ends its last word, if any. */
+export interface TermSegment {
+  text: string;
+  marker: '*' | '~' | null;
+}
+
 export interface TermPattern {
   kind: TermKind;
   /** Regex source matching the whole term over folded text, without word boundaries. */
   source: string;
   /** Folded text for a literal term (the only text it can match), else null. */
   literal: string | null;
-  /** First character every match starts with, null when a regex may start with several. */
-  firstChar: string | null;
+  /** Folded text every match starts with ('' for a regex): terms can only match at the same place when one's prefix extends the other's. */
+  prefix: string;
+  /** Consecutive segments joined by single spaces; empty for a regex. */
+  segments: TermSegment[];
 }
 
 export type TermPatternResult = { ok: true; pattern: TermPattern } | { ok: false; message: string };
 
 /** `~` accepts the usual French feminine/plural endings: russe→russes, coréen→coréenne(s). */
-const INFLECTION = '(?:e|s|x|es|ne|nes)?';
+export const INFLECTION_SUFFIXES: readonly string[] = ['', 'e', 's', 'x', 'es', 'ne', 'nes'];
+const INFLECTION = `(?:${INFLECTION_SUFFIXES.filter((x) => x.length > 0).join('|')})?`;
 const PREFIX_WILDCARD = '[^ ]*';
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
@@ -36,7 +45,7 @@ export function compileTermPattern(raw: string): TermPatternResult {
     const body = term.slice(1, -1);
     const problem = checkRestrictedRegex(body);
     if (problem !== null) return { ok: false, message: `invalid pattern ${term}: ${problem}` };
-    return { ok: true, pattern: { kind: 'regex', source: body, literal: null, firstChar: null } };
+    return { ok: true, pattern: { kind: 'regex', source: body, literal: null, prefix: '', segments: [] } };
   }
   if (term.startsWith('/')) return { ok: false, message: `pattern ${term} must end with "/"` };
 
@@ -44,6 +53,8 @@ export function compileTermPattern(raw: string): TermPatternResult {
   let source = '';
   let folded = '';
   let hasMarker = false;
+  let prefix: string | null = null;
+  const segments: TermSegment[] = [];
   for (let k = 0; k < parts.length; k += 2) {
     const text = parts[k] as string;
     const marker = parts[k + 1];
@@ -61,7 +72,9 @@ export function compileTermPattern(raw: string): TermPatternResult {
     if (words.length > 0) {
       source += (source.length > 0 ? ' ' : '') + escapeRegex(words);
       folded += (folded.length > 0 ? ' ' : '') + words;
+      segments.push({ text: words, marker: marker === '*' || marker === '~' ? marker : null });
     }
+    if (marker !== undefined && prefix === null) prefix = folded;
     if (marker === '*') source += PREFIX_WILDCARD;
     else if (marker === '~') source += INFLECTION;
   }
@@ -72,7 +85,8 @@ export function compileTermPattern(raw: string): TermPatternResult {
       kind: hasMarker ? 'wildcard' : 'literal',
       source,
       literal: hasMarker ? null : folded,
-      firstChar: folded[0] ?? null,
+      prefix: prefix ?? folded,
+      segments,
     },
   };
 }
