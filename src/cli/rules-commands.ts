@@ -53,7 +53,7 @@ export function formatEvaluation(evaluation: Evaluation, doc: MatchDocument): st
     lines.push(`    ${w.reason}`);
     for (const h of w.hits) {
       const at = `${h.field}[${h.start}..${h.end}]`;
-      lines.push(`    ${h.weight === 0 ? '-' : '+'} ${h.topic.padEnd(14)} ${JSON.stringify(h.text).padEnd(28)} ${at.padEnd(22)} ${h.term} ×${h.weight}`);
+      lines.push(`    ${h.weight === 0 ? '-' : '+'} ${h.topic.padEnd(14)} ${JSON.stringify(h.text).padEnd(28)} ${at.padEnd(22)} ${h.weight === 0 ? 'exclusion' : `weight ${h.weight}`}  (${h.term})`);
     }
   }
   return lines;

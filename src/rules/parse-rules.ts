@@ -69,12 +69,11 @@ const watchSchema = z.strictObject({
   }).optional(),
 });
 
-const rulesSchema = z.object({
-  topics: z.record(idSchema, topicSchema, { error: 'topics must be a mapping of topic id to terms' }),
-  watches: z.array(watchSchema, { error: 'watches must be a list' }).min(1, 'at least one watch is needed'),
-});
+const topicsSchema = z.record(idSchema, topicSchema, { error: 'topics must be a mapping of topic id to terms' });
+const watchesSchema = z.array(watchSchema, { error: 'watches must be a list' }).min(1, 'at least one watch is needed');
 
-type RawRules = z.infer<typeof rulesSchema>;
+type RawTopics = z.infer<typeof topicsSchema>;
+type RawWatches = z.infer<typeof watchesSchema>;
 
 function formatPath(segments: readonly PropertyKey[]): string {
   let out = '';
@@ -85,7 +84,6 @@ function formatPath(segments: readonly PropertyKey[]): string {
 }
 
 function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.path.length === 1 && issue.code === 'invalid_type' && issue.input === undefined) return 'required';
   // A bad record key: the key's own problem says more than "Invalid key in record".
   if (issue.code === 'invalid_key') return `invalid id: ${issue.issues[0]?.message ?? issue.message}`;
   return issue.message;
@@ -96,24 +94,28 @@ export function parseRules(raw: unknown): ParseRulesResult {
     return { ok: false, issues: [{ path: '', message: 'rules must be a mapping with `topics` and `watches`' }] };
   }
   const { topics, watches } = raw as Record<string, unknown>;
-  const parsed = rulesSchema.safeParse({ topics, watches });
-  if (!parsed.success) {
-    return {
-      ok: false,
-      issues: parsed.error.issues.map((issue) => ({
-        path: formatPath(issue.path),
-        message: issueMessage(issue),
-      })),
-    };
-  }
+  // Each section is checked even when the other is broken, so one run reports everything it can.
   const issues: RuleConfigIssue[] = [];
-  const rules = buildRules(parsed.data, issues);
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, rules };
+  const parsedTopics = topicsSchema.safeParse(topics);
+  const parsedWatches = watchesSchema.safeParse(watches);
+  if (!parsedTopics.success) issues.push(...zodIssues('topics', topics, parsedTopics.error));
+  if (!parsedWatches.success) issues.push(...zodIssues('watches', watches, parsedWatches.error));
+  const builtTopics = parsedTopics.success ? buildTopics(parsedTopics.data, issues) : null;
+  if (builtTopics === null || !parsedWatches.success) return { ok: false, issues };
+  const built = { topics: builtTopics, watches: buildWatches(parsedWatches.data, builtTopics, issues) };
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, rules: built };
 }
 
-function buildRules(data: RawRules, issues: RuleConfigIssue[]): RulesConfig {
+function zodIssues(section: string, input: unknown, error: z.ZodError): RuleConfigIssue[] {
+  return error.issues.map((issue) => ({
+    path: formatPath([section, ...issue.path]),
+    message: input === undefined ? 'required' : issueMessage(issue),
+  }));
+}
+
+function buildTopics(data: RawTopics, issues: RuleConfigIssue[]): TopicConfig[] {
   const topics: TopicConfig[] = [];
-  for (const [id, rawTopic] of Object.entries(data.topics)) {
+  for (const [id, rawTopic] of Object.entries(data)) {
     const topicWeight = rawTopic.weight ?? 1;
     const seen = new Map<string, number>();
     const terms = rawTopic.terms.map(({ term, weight: termWeight }, index) => {
@@ -133,19 +135,22 @@ function buildRules(data: RawRules, issues: RuleConfigIssue[]): RulesConfig {
     });
     topics.push({ id, terms });
   }
+  return topics;
+}
+
+function buildWatches(data: RawWatches, topics: readonly TopicConfig[], issues: RuleConfigIssue[]): WatchConfig[] {
   const topicIds = new Set(topics.map((t) => t.id));
   const watchIds = new Set<string>();
-  const watches = data.watches.map((raw, w) => {
+  return data.map((raw, w) => {
     const at = `watches[${w}]`;
     if (watchIds.has(raw.id)) issues.push({ path: `${at}.id`, message: `duplicate watch id "${raw.id}"` });
     watchIds.add(raw.id);
     return buildWatch(raw, at, topicIds, issues);
   });
-  return { topics, watches };
 }
 
 function buildWatch(
-  raw: RawRules['watches'][number],
+  raw: RawWatches[number],
   at: string,
   topicIds: ReadonlySet<string>,
   issues: RuleConfigIssue[],

@@ -112,3 +112,15 @@ watches:
     }
   });
 });
+
+describe('parseRules reports both sections', () => {
+  it('checks topics even when watches are structurally broken', () => {
+    const issues = issuesOf(`
+topics:
+  russia: [Russie, '/(x)/']
+watches:
+  - { id: w, allOf: [russia], minScore: -1 }
+`);
+    expect(issues.map((i) => i.path)).toEqual(['watches[0].minScore', 'topics.russia.terms[1]']);
+  });
+});
