@@ -8,6 +8,7 @@
  */
 import { compileTermPattern, INFLECTION_SUFFIXES, type TermPattern } from './term-pattern.js';
 import { WordTrie } from './word-trie.js';
+import { RegexTrie } from './regex-trie.js';
 import type { TopicConfig } from './rules-config.js';
 
 /** A topic's use of a term; several topics may share one folded pattern. */
@@ -219,53 +220,4 @@ function trieForm(pattern: TermPattern): TrieForm | null {
   });
   if (strings.length === 0 || strings.length > MAX_EXPANSIONS) return null;
   return { strings, isPrefix };
-}
-
-interface RegexTrieNode {
-  end: boolean;
-  prefixEnd: boolean;
-  children: Map<string, RegexTrieNode>;
-}
-
-/** The trie strings as one regex with shared prefixes factored (fewer alternatives per word). */
-class RegexTrie {
-  private readonly root: RegexTrieNode = { end: false, prefixEnd: false, children: new Map() };
-
-  add(s: string, isPrefix: boolean): void {
-    let node = this.root;
-    for (const ch of s) {
-      let next = node.children.get(ch);
-      if (next === undefined) {
-        next = { end: false, prefixEnd: false, children: new Map() };
-        node.children.set(ch, next);
-      }
-      node = next;
-    }
-    if (isPrefix) node.prefixEnd = true;
-    else node.end = true;
-  }
-
-  isEmpty(): boolean {
-    return this.root.children.size === 0;
-  }
-
-  source(): string {
-    return nodeSource(this.root);
-  }
-}
-
-function nodeSource(node: RegexTrieNode): string {
-  const branches = [...node.children.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([ch, child]) => escapeChar(ch) + nodeSource(child));
-  // A prefix term accepts the rest of the word; the trailing (?= ) decides where it ends.
-  if (node.prefixEnd) branches.push('[^ ]*');
-  if (branches.length === 0) return '';
-  const body = branches.length === 1 ? (branches[0] as string) : `(?:${branches.join('|')})`;
-  if (!node.end) return body;
-  return `(?:${body})?`;
-}
-
-function escapeChar(ch: string): string {
-  return /[.*+?^${}()|[\]\\]/.test(ch) ? `\\${ch}` : ch;
 }
