@@ -18,6 +18,15 @@ const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
+/** `veille rules eval … | head` closes stdout early: stop quietly rather than crash on EPIPE. */
+function stopQuietlyWhenStdoutCloses(): void {
+  if (process.stdout.listenerCount('error') > 0) return;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 async function readInput(file: string, what: string): Promise<string> {
   try {
     if (file === '-') {
@@ -77,7 +86,8 @@ async function seedCommand(files: string[], opts: { out?: string; negatives?: st
 export function registerRulesCommands(program: Command): void {
   const rules = program
     .command('rules')
-    .description('relevance rules: seed them from a corpus, explain one text, evaluate a labelled set (docs/rules.md)');
+    .description('relevance rules: seed them from a corpus, explain one text, evaluate a labelled set (docs/rules.md)')
+    .hook('preAction', stopQuietlyWhenStdoutCloses);
 
   rules
     .command('seed')
