@@ -62,7 +62,7 @@ export type HitSink = (term: MatcherTerm, start: number, end: number) => void;
 
 /**
  * Matched string → Resolution. A plain Map would hash every freshly matched string;
- * the bucket comes from the length and two characters instead, and === confirms.
+ * the bucket comes from the length and three characters instead, and === confirms.
  */
 class ResolutionCache {
   private buckets: ({ key: string; value: Resolution }[] | undefined)[] = new Array(BUCKETS);

@@ -94,8 +94,14 @@ export function evaluateWatch(watch: WatchConfig, hits: readonly FieldHit[], ver
     && score >= watch.minScore && proximity.ok;
 
   const hitsOut: TermHit[] = counted.map((c) => toTermHit(c.hit, c.topic, c.term, c.weight));
+  // One line per exclusion hit, even when several NOT items use its topic.
+  const listed = new Set<string>();
   for (const ex of exclusionHits) {
-    if (ex.used || ex === veto) hitsOut.push(toTermHit(ex.hit, ex.exclusion.topic, ex.term, 0));
+    const key = `${ex.hit.field}:${ex.hit.normStart}:${ex.hit.normEnd}:${ex.exclusion.topic}:${ex.term}`;
+    if ((ex.used || ex === veto) && !listed.has(key)) {
+      listed.add(key);
+      hitsOut.push(toTermHit(ex.hit, ex.exclusion.topic, ex.term, 0));
+    }
   }
 
   return {

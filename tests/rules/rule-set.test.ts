@@ -248,3 +248,30 @@ watches: [{ id: w, allOf: [russia, north-korea] }]
     expect(ruleSetFrom(RU_NK.replace('minScore: 2', 'minScore: 3')).version).not.toBe(ruleSet.version);
   });
 });
+
+describe('an exclusion topic used by two NOT items', () => {
+  const rs = ruleSetFrom(`
+topics:
+  russia: [Russie]
+  north-korea: [Pyongyang, { term: coréen~, weight: 0.5 }]
+  kim: [Kim]
+  south-korea: [sud-coréen~, Séoul]
+watches:
+  - id: w
+    allOf: [russia, [north-korea, kim]]
+    not:
+      - { topic: south-korea, neutralises: [north-korea] }
+      - { topic: south-korea, within: 4, neutralises: [kim] }
+`);
+
+  it('applies each item and lists the exclusion hit once', () => {
+    const r = firstWatch(rs, { title: 'Le ministre sud-coréen Kim Yong-hyun accuse la Russie' });
+    expect(r.kept).toBe(false);
+    expect(r.reason).toContain('no north-korea|kim term');
+    expect(r.hits.filter((h) => h.weight === 0).map((h) => h.text)).toEqual(['sud-coréen']);
+  });
+
+  it('keeps a bare Kim away from South Korea', () => {
+    expect(firstWatch(rs, { title: 'La Russie reçue par Kim', content: 'Séoul proteste.' }).kept).toBe(true);
+  });
+});
