@@ -2,6 +2,11 @@
  * The scheduler role: keeps exactly one BullMQ job scheduler per enabled feed, reconciled with
  * the watchlist at start and after every reload. Concurrent upserts race, so only the holder of
  * a short Redis lock reconciles.
+ *
+ * A scheduler fires every "tick" (src/politeness/poll-schedule.ts): the feed's interval, or the
+ * adaptive minimum. The poll worker skips ticks until the feed is due, so backoff, adaptive
+ * intervals and server hints change how often a feed is fetched without rewriting schedulers.
+ * Retries use the poll worker's capped, jittered "feed" backoff instead of BullMQ's uncapped one.
  */
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
@@ -11,6 +16,8 @@ import type { LiveWatchlist } from '../src/config/live-watchlist.js';
 import { jobOptions, schedulerIdFor, SCHEDULER_PREFIX, type PollJobData } from '../src/queues/queues.js';
 import type { Keyspace } from '../src/queues/keyspace.js';
 import type { Logger } from '../src/logging/logger.js';
+import { tickIntervalMs } from '../src/politeness/poll-schedule.js';
+import { FEED_BACKOFF } from '../src/politeness/retry-policy.js';
 
 const LOCK_TTL_MS = 30_000;
 const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
@@ -54,14 +61,19 @@ export async function reconcileSchedulers(
         report.removed.push(id.slice(SCHEDULER_PREFIX.length));
       }
     }
-    const opts = jobOptions(watchlist.settings);
+    const base = jobOptions(watchlist.settings);
+    const opts = { ...base, backoff: { type: FEED_BACKOFF, delay: watchlist.settings.jobs.backoff } };
     for (const [id, feed] of wanted) {
       const current = existing.get(id);
-      if (current && current.every === feed.intervalMs) {
+      const every = tickIntervalMs(feed, watchlist.settings);
+      const backoff = current?.template?.opts?.backoff;
+      const sameBackoff = typeof backoff === 'object' && backoff.type === FEED_BACKOFF && backoff.delay === opts.backoff.delay
+        && current?.template?.opts?.attempts === opts.attempts;
+      if (current && current.every === every && sameBackoff) {
         report.unchanged += 1;
         continue;
       }
-      await queue.upsertJobScheduler(id, { every: feed.intervalMs }, { name: 'poll', data: { feedId: feed.id }, opts });
+      await queue.upsertJobScheduler(id, { every }, { name: 'poll', data: { feedId: feed.id }, opts });
       (current ? report.updated : report.added).push(feed.id);
     }
     log.info({ ...report, version: watchlist.version }, 'scheduler: job schedulers reconciled with the watchlist');

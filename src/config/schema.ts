@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { isCidr } from '../fulltext/ip-ranges.js';
 
 const FEED_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
@@ -45,6 +46,10 @@ const feedSchema = z.strictObject({
   enabled: z.boolean().default(true),
   firstPollMaxAge: duration('firstPollMaxAge').optional(),
   fetch: fetchOptions.optional(),
+  /** Fetch the article page when the feed's text is not enough to decide (docs/fetching.md); default settings.fullText.mode. */
+  fullText: z.enum(['auto', 'always', 'never']).optional(),
+  /** Poll as often as the feed publishes, between settings.schedule.minInterval and maxInterval; default settings.schedule.adaptive. */
+  adaptiveInterval: z.boolean().optional(),
 });
 
 const sinkSchema = z.discriminatedUnion('type', [
@@ -60,6 +65,10 @@ const settingsSchema = z.strictObject({
   }).prefault({}),
   firstPollMaxAge: duration('firstPollMaxAge').default(7 * 86_400_000),
   dedupeRetention: duration('dedupeRetention', 60_000).default(30 * 86_400_000),
+  dedupe: z.strictObject({
+    // Largest SimHash distance (bits of 64) at which two texts are the same story; 0 turns near-duplicate detection off.
+    nearDuplicateDistance: z.number().int().min(0, 'nearDuplicateDistance is 0 (off) to 3').max(3, 'nearDuplicateDistance is 0 (off) to 3: the index finds distances up to 3').default(3),
+  }).prefault({}),
   sink: sinkSchema.prefault({ type: 'ndjson' }),
   concurrency: z.strictObject({
     poll: z.number().int().min(1).max(256).default(8),
@@ -68,6 +77,41 @@ const settingsSchema = z.strictObject({
   jobs: z.strictObject({
     attempts: z.number().int().min(1).max(20).default(3),
     backoff: duration('backoff', 100).default(10_000),
+    /** Cap on one retry's delay (Retry-After longer than this ends the retries; the next scheduled poll waits for it). */
+    maxBackoff: duration('maxBackoff', 100).default(600_000),
+    /** Fraction of each retry delay drawn at random, so failed polls of one host do not retry in step. */
+    jitter: z.number().min(0).max(1).default(0.2),
+  }).prefault({}),
+  // Fetching politely: docs/fetching.md.
+  politeness: z.strictObject({
+    /** Requests in flight to one host, across every worker process (Redis-backed). */
+    maxInFlightPerHost: z.number().int().min(1).max(64).default(2),
+    /** Minimum time between the starts of two requests to one host. */
+    minSpacing: duration('minSpacing').default(1_000),
+    /** How long a request waits for its host's turn before giving up (a transient error). */
+    maxWait: duration('maxWait', 100).default(60_000),
+  }).prefault({}),
+  schedule: z.strictObject({
+    /** A failing feed's interval doubles on each consecutive failure, up to this. */
+    maxFailureInterval: duration('maxFailureInterval', 1_000).default(6 * 3_600_000),
+    /** Adaptive interval for every feed (feeds[].adaptiveInterval overrides). */
+    adaptive: z.boolean().default(false),
+    minInterval: duration('minInterval', 1_000).default(5 * 60_000),
+    maxInterval: duration('maxInterval', 1_000).default(6 * 3_600_000),
+    /** A feed is "silent" after publishing nothing for silentFactor × its usual gap between items (and at least silentMin). */
+    silentFactor: z.number().min(1).default(5),
+    silentMin: duration('silentMin').default(2 * 86_400_000),
+  }).prefault({}),
+  fullText: z.strictObject({
+    mode: z.enum(['auto', 'always', 'never']).default('auto'),
+    timeout: duration('timeout', 1_000).default(15_000),
+    maxBodyBytes: z.number().int().min(1024).default(5 * 1024 * 1024),
+    /** Article pages fetched per poll at most; the rest are decided on the feed's text. */
+    maxPerPoll: z.number().int().min(0).max(200).default(10),
+  }).prefault({}),
+  network: z.strictObject({
+    /** Article links come from third parties: loopback, private, link-local and metadata addresses are refused unless listed here (CIDR, e.g. 127.0.0.1/32). */
+    allowRanges: z.array(z.string().refine(isCidr, { message: 'expected an IP range in CIDR notation, e.g. 10.0.0.0/8 or 127.0.0.1/32' })).default([]),
   }).prefault({}),
 }).prefault({});
 

@@ -22,6 +22,9 @@ export interface FeedSource {
   timeoutMs: number;
   maxBodyBytes: number;
   userAgent: string;
+  fullText: 'auto' | 'always' | 'never';
+  /** Interval follows the feed's publishing rate, between minIntervalMs and maxIntervalMs. */
+  adaptiveInterval: boolean;
 }
 
 export interface Watchlist {
@@ -86,6 +89,8 @@ function toFeedSource(feed: WatchlistData['feeds'][number], settings: Settings):
     timeoutMs: feed.fetch?.timeout ?? settings.fetch.timeout,
     maxBodyBytes: feed.fetch?.maxBodyBytes ?? settings.fetch.maxBodyBytes,
     userAgent: feed.fetch?.userAgent ?? settings.userAgent,
+    fullText: feed.fullText ?? settings.fullText.mode,
+    adaptiveInterval: feed.adaptiveInterval ?? settings.schedule.adaptive,
   };
 }
 

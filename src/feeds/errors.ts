@@ -147,3 +147,12 @@ export class FeedParseError extends FeedError {
     });
   }
 }
+
+/** An article link leads to the service's own network (loopback, private, link-local, metadata). */
+export class BlockedAddressError extends FeedError {
+  constructor(url: string, reason: string) {
+    super(`fetch: ${url} refused: ${reason}, which links from feeds may not reach; list the range under settings.network.allowRanges if it is meant to be fetched`, {
+      code: 'BLOCKED_ADDRESS', permanent: true, url,
+    });
+  }
+}

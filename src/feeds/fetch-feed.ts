@@ -9,9 +9,9 @@
 
 import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';
-import { Agent, request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import {
-  EmptyBodyError, FeedAbortedError, FeedError, FeedTimeoutError, HttpStatusError, type FetchPhase,
+  BlockedAddressError, EmptyBodyError, FeedAbortedError, FeedError, FeedTimeoutError, HttpStatusError, type FetchPhase,
   InvalidFeedUrlError, NetworkError, TooManyRedirectsError, BodyTooLargeError,
 } from './errors.js';
 import { abandonBody, readCappedBody } from './read-body.js';
@@ -27,53 +27,91 @@ export interface FetchFeedOptions {
   maxBodyBytes: number;
   userAgent: string;
   signal?: AbortSignal;
+  /** Accept header; feeds by default (article pages ask for HTML). */
+  accept?: string;
+  /** Connection pool to use; article fetches pass one whose DNS lookups refuse private addresses. */
+  dispatcher?: Dispatcher;
+  /** Called on the URL of every hop before connecting; throws a FeedError to refuse it (IP literals, see network-guard). */
+  checkTarget?: (url: URL) => void;
+  /**
+   * Per-host politeness: resolves when the hop's host has a free slot, to the function that frees
+   * it. The wait for the first host is not counted in timeoutMs; waits after a redirect are.
+   */
+  acquireHost?: (url: URL, signal?: AbortSignal) => Promise<() => Promise<void>>;
+}
+
+/** Caching hints of the final response, so the scheduler never polls faster than the server asks. */
+export interface FetchHints {
+  /** The URL reached through permanent redirects (301/308) only, when it differs from the requested one. */
+  permanentUrl: string | null;
+  /** Cache-Control max-age (or s-maxage), null when absent. */
+  cacheMaxAgeMs: number | null;
 }
 
 export type FetchFeedResult =
-  | { kind: 'not-modified'; httpStatus: 304; finalUrl: string; durationMs: number }
-  | {
+  | ({ kind: 'not-modified'; httpStatus: 304; finalUrl: string; durationMs: number } & Partial<FetchHints>)
+  | ({
       kind: 'fetched'; httpStatus: number; finalUrl: string; body: Buffer; contentType: string | null;
       etag: string | null; lastModified: string | null; durationMs: number;
-    };
+    } & Partial<FetchHints>);
 
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const PERMANENT_REDIRECTS = new Set([301, 308]);
 const FEED_ACCEPT = 'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5';
 
 const dispatcher = new Agent({ connect: { timeout: 15_000 }, keepAliveTimeout: 10_000, connections: 64 });
 
 /** Fetches `opts.url`; throws only FeedError subclasses. */
 export async function fetchFeed(opts: FetchFeedOptions): Promise<FetchFeedResult> {
+  const held: HeldSlot = { release: undefined };
+  if (opts.acquireHost) {
+    try {
+      held.release = await opts.acquireHost(checkFeedUrl(opts.url, opts.url), opts.signal);
+    } catch (err) {
+      if (opts.signal?.aborted) throw new FeedAbortedError(opts.url, err);
+      throw toFeedError(err, opts);
+    }
+  }
   const started = performance.now();
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new Error(`deadline of ${opts.timeoutMs} ms`)), opts.timeoutMs);
   const signal = opts.signal ? AbortSignal.any([deadline.signal, opts.signal]) : deadline.signal;
   const progress: Progress = { phase: 'headers' };
   try {
-    return await followRedirects(opts, signal, started, progress);
+    return await followRedirects(opts, signal, started, progress, held);
   } catch (err) {
     if (opts.signal?.aborted) throw new FeedAbortedError(opts.url, err);
     if (deadline.signal.aborted) throw new FeedTimeoutError(opts.url, progress.phase, opts.timeoutMs, err);
     throw toFeedError(err, opts);
   } finally {
     clearTimeout(timer);
+    await held.release?.().catch(() => undefined);
   }
 }
 
 /** Where the fetch is, so that a timeout can say what was slow. */
 interface Progress { phase: FetchPhase }
 
-async function followRedirects(opts: FetchFeedOptions, signal: AbortSignal, started: number, progress: Progress): Promise<FetchFeedResult> {
+/** The host slot held by the request in progress, released when the fetch ends however it ends. */
+interface HeldSlot { release: (() => Promise<void>) | undefined }
+
+async function followRedirects(opts: FetchFeedOptions, signal: AbortSignal, started: number, progress: Progress, held: HeldSlot): Promise<FetchFeedResult> {
   const chain: string[] = [];
   let current = checkFeedUrl(opts.url, opts.url);
+  // Only an unbroken run of 301/308 from the start moves the feed; a 302 anywhere means "for now".
+  let permanentUrl: string | null = null;
+  let permanentSoFar = true;
   for (;;) {
     chain.push(current.href);
+    opts.checkTarget?.(current);
+    if (held.release === undefined && opts.acquireHost) held.release = await opts.acquireHost(current, signal);
     progress.phase = 'headers';
     const res = await request(current, {
       method: 'GET',
       headers: buildRequestHeaders(opts),
       signal,
-      dispatcher,
+      dispatcher: opts.dispatcher ?? dispatcher,
       headersTimeout: opts.timeoutMs,
       bodyTimeout: opts.timeoutMs,
     });
@@ -85,13 +123,25 @@ async function followRedirects(opts: FetchFeedOptions, signal: AbortSignal, star
       const next = checkFeedUrl(resolveLocation(header('location') ?? '', current), opts.url);
       if (chain.includes(next.href)) throw new TooManyRedirectsError(opts.url, [...chain, next.href], true);
       if (chain.length > MAX_REDIRECTS) throw new TooManyRedirectsError(opts.url, [...chain, next.href], false);
+      permanentSoFar &&= PERMANENT_REDIRECTS.has(status);
+      if (permanentSoFar) permanentUrl = next.href;
+      // Another host gets its own turn: give this one back before asking.
+      if (next.host !== current.host && held.release) {
+        const release = held.release;
+        held.release = undefined;
+        await release();
+      }
       current = next;
       continue;
     }
+    const hints: FetchHints = {
+      permanentUrl: permanentUrl !== null && permanentUrl !== checkFeedUrl(opts.url, opts.url).href ? permanentUrl : null,
+      cacheMaxAgeMs: parseCacheMaxAge(header('cache-control')),
+    };
     const durationMs = (): number => Math.round(performance.now() - started);
     if (status === 304) {
       await discardBody(res.body);
-      return { kind: 'not-modified', httpStatus: 304, finalUrl: current.href, durationMs: durationMs() };
+      return { kind: 'not-modified', httpStatus: 304, finalUrl: current.href, durationMs: durationMs(), ...hints };
     }
     if (status < 200 || status > 299) {
       await discardBody(res.body);
@@ -110,15 +160,22 @@ async function followRedirects(opts: FetchFeedOptions, signal: AbortSignal, star
     return {
       kind: 'fetched', httpStatus: status, finalUrl: current.href, body,
       contentType: header('content-type'), etag: header('etag'), lastModified: header('last-modified'),
-      durationMs: durationMs(),
+      durationMs: durationMs(), ...hints,
     };
   }
+}
+
+/** max-age / s-maxage in ms; "no-cache"/"no-store" say nothing about polling frequency. */
+function parseCacheMaxAge(value: string | null): number | null {
+  if (value === null) return null;
+  const match = /(?:^|[,\s])(?:s-maxage|max-age)\s*=\s*"?(\d{1,10})"?/i.exec(value);
+  return match?.[1] === undefined ? null : Number(match[1]) * 1000;
 }
 
 function buildRequestHeaders(opts: FetchFeedOptions): Record<string, string> {
   const headers: Record<string, string> = {
     'user-agent': opts.userAgent,
-    accept: FEED_ACCEPT,
+    accept: opts.accept ?? FEED_ACCEPT,
     'accept-encoding': 'gzip, deflate, br',
   };
   if (opts.etag) headers['if-none-match'] = opts.etag;
@@ -176,6 +233,9 @@ function toFeedError(err: unknown, opts: FetchFeedOptions): FeedError {
   const phase = typeof code === 'string' ? TIMEOUT_PHASES[code] : undefined;
   if (phase) return new FeedTimeoutError(opts.url, phase, opts.timeoutMs, err);
   const cause = (err as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+  // The network guard's DNS check (src/fulltext/network-guard.ts) refused the resolved address.
+  const blocked = [err as { code?: unknown; message?: unknown } | null, cause].find((e) => e?.code === 'EBLOCKEDADDRESS');
+  if (blocked) return new BlockedAddressError(opts.url, String(blocked.message));
   const detail = [code, (err as Error | null)?.message, cause?.code].filter((p) => typeof p === 'string' && p !== '').join(': ');
   return new NetworkError(opts.url, detail || String(err), err);
 }

@@ -21,6 +21,8 @@ export interface ParsedFeed {
   articles: Article[];
   /** One line per item that could not become an Article, plus any feed-level recovery ("feed: … truncated"). */
   itemErrors: string[];
+  /** RSS <ttl> (minutes in the feed) in ms: how long the publisher says the feed may be cached; null when absent. */
+  ttlMs: number | null;
 }
 
 disableSnippets();
@@ -62,7 +64,13 @@ export async function parseFeed(xml: string, ctx: ItemContext): Promise<ParsedFe
   if (articles.length === 0 && output.items.length > 0) {
     throw new FeedParseError(ctx.feedUrl, `none of its ${output.items.length} item(s) could be read; ${itemErrors.at(-1) ?? ''}`);
   }
-  return { title: htmlToText(readText(output.title)).slice(0, 1000), format, articles, itemErrors };
+  return { title: htmlToText(readText(output.title)).slice(0, 1000), format, articles, itemErrors, ttlMs: readTtl(output as unknown as Record<string, unknown>) };
+}
+
+/** A sane <ttl>: 1 minute to 7 days; anything else is ignored rather than obeyed. */
+function readTtl(output: Record<string, unknown>): number | null {
+  const minutes = Number(readText(output['ttl']).trim());
+  return Number.isInteger(minutes) && minutes >= 1 && minutes <= 7 * 24 * 60 ? minutes * 60_000 : null;
 }
 
 /** Strict parse; when it fails at the end of a truncated document, one retry with the tail closed. */

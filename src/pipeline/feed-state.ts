@@ -1,9 +1,11 @@
 /**
  * What Veille remembers about each feed between polls, in one Redis hash per feed: the validators
- * for conditional GET, the last body's hash, and the health shown by `veille status`.
+ * for conditional GET, the last body's hash, the schedule (next poll, why), and the health shown
+ * by `veille status` (failures, last error, publishing rate, silent, disabled).
  */
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../queues/keyspace.js';
+import type { FeedHealth } from '../feeds/feed-health.js';
 
 export interface FeedState {
   url: string | null;
@@ -23,7 +25,32 @@ export interface FeedState {
   itemsKept: number;
   duplicates: number;
   totalKept: number;
+  /** Where the feed now lives after a 301/308, used instead of `url` until the watchlist URL changes. */
+  movedTo: string | null;
+  /** Set by a 410 Gone: scheduled polls stop until the watchlist URL changes or a manual trigger succeeds. */
+  disabled: boolean;
+  disabledReason: string | null;
+  /** Whether the last error was permanent (retrying cannot help). */
+  lastErrorPermanent: boolean;
+  /** When the next scheduled poll may run, and the interval and rule that set it. */
+  nextPollAt: string | null;
+  effectiveIntervalMs: number | null;
+  intervalReason: string | null;
+  /** Server hints: RSS <ttl>, Cache-Control max-age of the last response. */
+  ttlMs: number | null;
+  cacheMaxAgeMs: number | null;
+  /** Publishing rate estimated from the items' dates, and the newest item's date. */
+  itemsPerDay: number | null;
+  lastItemAt: string | null;
+  /** Health when last logged; a change is logged once at warn. */
+  health: FeedHealth | null;
+  healthSince: string | null;
 }
+
+/** Schedule and health fields, written after each poll. */
+export type ScheduleFields = Partial<Pick<FeedState,
+  'movedTo' | 'disabled' | 'disabledReason' | 'nextPollAt' | 'effectiveIntervalMs' | 'intervalReason' | 'ttlMs' | 'cacheMaxAgeMs'
+  | 'itemsPerDay' | 'lastItemAt' | 'health' | 'healthSince' | 'lastErrorPermanent'>>;
 
 export interface SuccessRecord {
   url: string;
@@ -48,6 +75,7 @@ export interface FailureRecord {
 }
 
 const num = (value: string | undefined): number => (value === undefined ? 0 : Number(value));
+const numOrNull = (value: string | undefined): number | null => (value === undefined || value === '' ? null : Number(value));
 const str = (value: string | undefined): string | null => (value === undefined || value === '' ? null : value);
 
 function toState(hash: Record<string, string>): FeedState {
@@ -69,7 +97,29 @@ function toState(hash: Record<string, string>): FeedState {
     itemsKept: num(hash.itemsKept),
     duplicates: num(hash.duplicates),
     totalKept: num(hash.totalKept),
+    movedTo: str(hash.movedTo),
+    disabled: hash.disabled === '1',
+    disabledReason: str(hash.disabledReason),
+    lastErrorPermanent: hash.lastErrorPermanent === '1',
+    nextPollAt: str(hash.nextPollAt),
+    effectiveIntervalMs: numOrNull(hash.effectiveIntervalMs),
+    intervalReason: str(hash.intervalReason),
+    ttlMs: numOrNull(hash.ttlMs),
+    cacheMaxAgeMs: numOrNull(hash.cacheMaxAgeMs),
+    itemsPerDay: numOrNull(hash.itemsPerDay),
+    lastItemAt: str(hash.lastItemAt),
+    health: str(hash.health) as FeedHealth | null,
+    healthSince: str(hash.healthSince),
   };
+}
+
+function toFields(fields: ScheduleFields): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    out[key] = value === null ? '' : typeof value === 'boolean' ? (value ? '1' : '0') : value;
+  }
+  return out;
 }
 
 export class FeedStates {
@@ -130,6 +180,17 @@ export class FeedStates {
       })
       .hincrby(key, 'consecutiveFailures', 1)
       .exec();
+  }
+
+  /** Writes schedule and health fields (null clears a field). */
+  async update(feedId: string, fields: ScheduleFields): Promise<void> {
+    const values = toFields(fields);
+    if (Object.keys(values).length > 0) await this.redis.hset(this.keys.feedState(feedId), values);
+  }
+
+  /** The watchlist URL changed: what was learnt about the old one (move, 410, validators) no longer applies. */
+  async resetForNewUrl(feedId: string): Promise<void> {
+    await this.redis.hdel(this.keys.feedState(feedId), 'movedTo', 'disabled', 'disabledReason', 'etag', 'lastModified', 'bodyHash', 'nextPollAt', 'consecutiveFailures');
   }
 
   async forget(feedId: string): Promise<void> {

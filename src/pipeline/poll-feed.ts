@@ -1,21 +1,26 @@
 /**
- * The poll orchestrator: one feed, one poll. Fetch (conditional) → decode → parse → process the
- * articles (process-articles.ts) → record the feed's state. The daemon's poll worker, `veille trigger` and `npm run demo` all run this function.
+ * The poll orchestrator: one feed, one poll. Fetch (conditional, polite) → decode → parse →
+ * process the articles (process-articles.ts) → record the feed's state: validators, health,
+ * and when it is next due (src/politeness/poll-schedule.ts). The daemon's poll worker,
+ * `veille trigger` and `npm run demo` all run this function.
  */
 import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { FeedSource } from '../config/watchlist.js';
 import type { Settings } from '../config/schema.js';
-import { fetchFeed } from '../feeds/fetch-feed.js';
+import { fetchFeed, type FetchFeedResult } from '../feeds/fetch-feed.js';
 import { decodeFeedBody } from '../feeds/decode-feed.js';
 import { parseFeed } from '../feeds/parse-feed.js';
-import { FeedError } from '../feeds/errors.js';
+import { FeedError, HttpStatusError } from '../feeds/errors.js';
+import { classifyHealth, estimateItemsPerDay, newestItemAt, type FeedHealth } from '../feeds/feed-health.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import type { StoreJobData } from '../queues/queues.js';
 import { processArticles, type FullTextFetcher } from './process-articles.js';
 import type { Keyspace } from '../queues/keyspace.js';
-import { FeedStates } from './feed-state.js';
+import { FeedStates, type FeedState, type ScheduleFields } from './feed-state.js';
+import type { HostLimiter } from '../politeness/host-limiter.js';
+import { computePollInterval } from '../politeness/poll-schedule.js';
 import type { Logger } from '../logging/logger.js';
 
 export interface PollDeps {
@@ -28,10 +33,14 @@ export interface PollDeps {
   now?: () => Date;
   /** Fetches an article's page when its feed text is not enough to decide (see FullTextFetcher). */
   fullText?: FullTextFetcher;
+  /** Per-host politeness shared by every worker (src/politeness/host-limiter.ts); none: no limit. */
+  hosts?: HostLimiter;
+  /** Aborts the fetch (shutdown). */
+  signal?: AbortSignal;
 }
 
-export type { KeptSummary, DuplicateSummary } from './process-articles.js';
-import type { KeptSummary, DuplicateSummary } from './process-articles.js';
+export type { KeptSummary, DuplicateSummary, UpdateSummary } from './process-articles.js';
+import type { KeptSummary, DuplicateSummary, UpdateSummary } from './process-articles.js';
 
 export interface PollOutcome {
   feedId: string;
@@ -48,39 +57,60 @@ export interface PollOutcome {
   duplicates: number;
   kept: KeptSummary[];
   duplicateOf: DuplicateSummary[];
+  /** Items Veille kept before whose text the publisher changed: recorded as new versions. */
+  itemsUpdated: number;
+  updated: UpdateSummary[];
   itemErrors: string[];
   durationMs: number;
+  /** The URL actually fetched when the feed moved (301/308); absent otherwise. */
+  movedTo?: string;
+  /** When the next scheduled poll is due, and why that interval. */
+  nextPollAt?: string;
+  intervalReason?: string;
+  health?: FeedHealth;
 }
 
 /** Polls one feed. Throws FeedError (typed: permanent or transient) after recording it on the feed's state. */
 export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOutcome> {
   const started = performance.now();
+  const startedAt = Date.now();
   const now = deps.now ?? (() => new Date());
   const states = new FeedStates(deps.redis, deps.keys);
-  const state = await states.get(feed.id);
+  let state = await states.get(feed.id);
   const sameUrl = state.url === feed.url;
+  if (!sameUrl && state.url !== null) {
+    await states.resetForNewUrl(feed.id);
+    state = await states.get(feed.id);
+  }
+  const fetchUrl = state.movedTo ?? feed.url;
   const base = { feedId: feed.id, url: feed.url };
+  const log = deps.log.child({ feedId: feed.id, url: feed.url });
   try {
     const response = await fetchFeed({
-      url: feed.url,
+      url: fetchUrl,
       etag: sameUrl ? state.etag : null,
       lastModified: sameUrl ? state.lastModified : null,
       timeoutMs: feed.timeoutMs,
       maxBodyBytes: feed.maxBodyBytes,
       userAgent: feed.userAgent,
+      ...(deps.hosts ? { acquireHost: (url: URL, signal?: AbortSignal) => deps.hosts!.acquire(url, signal) } : {}),
+      ...(deps.signal ? { signal: deps.signal } : {}),
     });
-    const empty = { firstPoll: false, itemsSeen: 0, itemsNew: 0, itemsKept: 0, itemsIrrelevant: 0, itemsTooOld: 0, duplicates: 0, kept: [], duplicateOf: [], itemErrors: [] };
+    const movedTo = noteMove(response, fetchUrl, feed, log);
+    const empty = { firstPoll: false, itemsSeen: 0, itemsNew: 0, itemsKept: 0, itemsIrrelevant: 0, itemsTooOld: 0, duplicates: 0, kept: [], duplicateOf: [], itemsUpdated: 0, updated: [], itemErrors: [] };
     if (response.kind === 'not-modified') {
       const durationMs = performance.now() - started;
       await states.recordSuccess(feed.id, { url: feed.url, httpStatus: 304, outcome: 'not-modified', durationMs, itemsSeen: 0, itemsNew: 0, itemsKept: 0, duplicates: 0 }, now());
-      return { ...base, ...empty, httpStatus: 304, fetch: 'not-modified', durationMs };
+      const schedule = await recordSchedule(feed, deps, states, state, { ok: true, startedAt, response, movedTo, publishedAt: null, ttlMs: state.ttlMs }, log);
+      return { ...base, ...empty, httpStatus: 304, fetch: 'not-modified', durationMs, ...schedule };
     }
     const bodyHash = createHash('sha256').update(response.body).digest('hex');
     if (sameUrl && bodyHash === state.bodyHash) {
       // Same bytes as last time: nothing can be new, skip the parse (servers that ignore ETag).
       const durationMs = performance.now() - started;
       await states.recordSuccess(feed.id, { url: feed.url, httpStatus: response.httpStatus, outcome: 'unchanged', durationMs, itemsSeen: 0, itemsNew: 0, itemsKept: 0, duplicates: 0 }, now());
-      return { ...base, ...empty, httpStatus: response.httpStatus, fetch: 'unchanged', durationMs };
+      const schedule = await recordSchedule(feed, deps, states, state, { ok: true, startedAt, response, movedTo, publishedAt: null, ttlMs: state.ttlMs }, log);
+      return { ...base, ...empty, httpStatus: response.httpStatus, fetch: 'unchanged', durationMs, ...schedule };
     }
     const fetchedAt = now().toISOString();
     const { text } = decodeFeedBody(response.body, response.contentType);
@@ -91,24 +121,122 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
       url: feed.url, httpStatus: response.httpStatus, outcome: 'fetched', etag: response.etag, lastModified: response.lastModified,
       bodyHash, durationMs, itemsSeen: parsed.articles.length, itemsNew: processed.itemsNew, itemsKept: processed.kept.length, duplicates: processed.duplicateOf.length,
     }, now());
+    const schedule = await recordSchedule(feed, deps, states, state, {
+      ok: true, startedAt, response, movedTo, publishedAt: parsed.articles.map((a) => a.publishedAt), ttlMs: parsed.ttlMs,
+    }, log);
     return {
       ...base, httpStatus: response.httpStatus, fetch: 'fetched', firstPoll: processed.firstPoll,
       itemsSeen: parsed.articles.length, itemsNew: processed.itemsNew, itemsKept: processed.kept.length,
       itemsIrrelevant: processed.itemsIrrelevant, itemsTooOld: processed.itemsTooOld, duplicates: processed.duplicateOf.length,
-      kept: processed.kept, duplicateOf: processed.duplicateOf, itemErrors: parsed.itemErrors, durationMs,
+      kept: processed.kept, duplicateOf: processed.duplicateOf, itemsUpdated: processed.updated.length, updated: processed.updated, itemErrors: parsed.itemErrors, durationMs, ...schedule,
     };
   } catch (err) {
     const durationMs = performance.now() - started;
     const feedError = err instanceof FeedError ? err : null;
-    await states
-      .recordFailure(feed.id, {
+    if (feedError?.code === 'ABORTED') throw err; // shutdown, not the feed's fault: leave its health alone
+    try {
+      await states.recordFailure(feed.id, {
         url: feed.url,
         httpStatus: feedError && 'status' in feedError ? Number((feedError as { status: unknown }).status) : null,
         message: err instanceof Error ? err.message : String(err),
         code: feedError?.code ?? 'internal',
         durationMs,
-      }, now())
-      .catch((stateErr: unknown) => deps.log.warn({ err: stateErr, feedId: feed.id }, 'poll: could not record the failure on the feed state'));
+      }, now());
+      await recordSchedule(feed, deps, states, state, { ok: false, startedAt, error: err }, log);
+    } catch (stateErr) {
+      deps.log.warn({ err: stateErr, feedId: feed.id }, 'poll: could not record the failure on the feed state');
+    }
     throw err;
+  }
+}
+
+/** Logs a permanent move once and returns where the feed now lives (undefined: it did not move). */
+function noteMove(response: FetchFeedResult, fetchUrl: string, feed: FeedSource, log: Logger): string | undefined {
+  if (!response.permanentUrl) return fetchUrl === feed.url ? undefined : fetchUrl;
+  log.warn({ movedTo: response.permanentUrl, from: fetchUrl },
+    `feed: ${feed.id} moved permanently to ${response.permanentUrl}; polling the new URL from now on (put it in the watchlist to make it official)`);
+  return response.permanentUrl;
+}
+
+type PollResult =
+  | { ok: true; startedAt: number; response: FetchFeedResult; movedTo: string | undefined; publishedAt: (string | null)[] | null; ttlMs: number | null }
+  | { ok: false; startedAt: number; error: unknown };
+
+/** Computes and stores the next due time and the health; logs a health change once, at warn. */
+async function recordSchedule(
+  feed: FeedSource, deps: PollDeps, states: FeedStates, before: FeedState, result: PollResult, log: Logger,
+): Promise<Pick<PollOutcome, 'nextPollAt' | 'intervalReason' | 'health'>> {
+  const nowMs = (deps.now?.() ?? new Date()).getTime();
+  const after = await states.get(feed.id);
+  const fields: ScheduleFields = {};
+  let retryAfterMs: number | null = null;
+  if (result.ok) {
+    fields.movedTo = result.movedTo ?? null;
+    fields.disabled = false;
+    fields.disabledReason = null;
+    fields.lastErrorPermanent = false;
+    fields.cacheMaxAgeMs = result.response.cacheMaxAgeMs ?? null;
+    fields.ttlMs = result.ttlMs;
+    if (result.publishedAt !== null) {
+      fields.itemsPerDay = estimateItemsPerDay(result.publishedAt, nowMs) ?? after.itemsPerDay;
+      const newest = newestItemAt(result.publishedAt, nowMs);
+      if (newest !== null && (after.lastItemAt === null || newest > after.lastItemAt)) fields.lastItemAt = newest;
+    }
+  } else {
+    const error = result.error;
+    fields.lastErrorPermanent = error instanceof FeedError && error.permanent;
+    if (error instanceof HttpStatusError) {
+      retryAfterMs = error.retryAfterMs;
+      if (error.status === 410) {
+        fields.disabled = true;
+        fields.disabledReason = `410 Gone at ${error.url}: the publisher removed the feed; remove it from the watchlist or give it a new URL`;
+      }
+    }
+  }
+  const interval = computePollInterval(feed, deps.settings, {
+    consecutiveFailures: after.consecutiveFailures,
+    itemsPerDay: fields.itemsPerDay ?? after.itemsPerDay,
+    ttlMs: fields.ttlMs !== undefined ? fields.ttlMs : after.ttlMs,
+    cacheMaxAgeMs: fields.cacheMaxAgeMs !== undefined ? fields.cacheMaxAgeMs : after.cacheMaxAgeMs,
+    retryAfterMs,
+  });
+  fields.effectiveIntervalMs = interval.intervalMs;
+  fields.intervalReason = interval.reason;
+  // From the poll's start, so that the next tick of a steady schedule finds the feed due.
+  fields.nextPollAt = new Date(result.startedAt + interval.intervalMs).toISOString();
+
+  const health = classifyHealth({
+    lastAttemptAt: after.lastAttemptAt,
+    consecutiveFailures: after.consecutiveFailures,
+    lastErrorPermanent: fields.lastErrorPermanent ?? after.lastErrorPermanent,
+    disabled: fields.disabled ?? after.disabled,
+    itemsPerDay: fields.itemsPerDay ?? after.itemsPerDay,
+    lastItemAt: fields.lastItemAt ?? after.lastItemAt,
+  }, { silentFactor: deps.settings.schedule.silentFactor, silentMinMs: deps.settings.schedule.silentMin }, nowMs);
+  const previous = before.health ?? 'new';
+  if (health !== previous) {
+    fields.health = health;
+    fields.healthSince = new Date(nowMs).toISOString();
+    logHealthChange(log, previous, health, after, fields);
+  }
+  await states.update(feed.id, fields);
+  return { nextPollAt: fields.nextPollAt, intervalReason: interval.reason, health };
+}
+
+function logHealthChange(log: Logger, from: FeedHealth, to: FeedHealth, state: FeedState, fields: ScheduleFields): void {
+  const context = { healthFrom: from, health: to, consecutiveFailures: state.consecutiveFailures, errCode: state.lastErrorCode, nextPollAt: fields.nextPollAt };
+  switch (to) {
+    case 'failing':
+      log.warn(context, `feed: failing (${state.consecutiveFailures} failure(s) in a row): ${state.lastError ?? ''}`);
+      break;
+    case 'disabled':
+      log.warn(context, `feed: disabled: ${fields.disabledReason ?? state.disabledReason ?? ''}`);
+      break;
+    case 'silent':
+      log.warn({ ...context, lastItemAt: fields.lastItemAt ?? state.lastItemAt, itemsPerDay: fields.itemsPerDay ?? state.itemsPerDay },
+        `feed: silent: nothing published since ${fields.lastItemAt ?? state.lastItemAt ?? '?'}, far longer than its usual rate; check the feed URL`);
+      break;
+    default:
+      if (from === 'failing' || from === 'silent' || from === 'disabled') log.info(context, `feed: recovered (${from} → ${to})`);
   }
 }

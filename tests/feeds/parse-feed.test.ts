@@ -91,7 +91,7 @@ describe('parseFeed', () => {
     const loose = await parseFeed('<rss><item><title>Hors canal</title></item></rss>', ctx());
     expect(loose.articles.map((a) => a.title)).toEqual(['Hors canal']);
     const empty = await parseFeed('<rss version="2.0"></rss>', ctx());
-    expect(empty).toEqual({ title: '', format: 'rss', articles: [], itemErrors: [] });
+    expect(empty).toEqual({ title: '', format: 'rss', articles: [], itemErrors: [], ttlMs: null });
   });
 
   it('reads the complete items of a truncated feed and says it was truncated', async () => {

@@ -1,0 +1,101 @@
+/**
+ * Per-host politeness shared by every worker process: at most `maxInFlight` requests to one
+ * host at a time and at least `minSpacingMs` between the starts of two of them.
+ *
+ * Open-source BullMQ has no per-group rate limit, so the limit lives in Redis: a sorted set of
+ * leases per host (member = token, score = lease expiry, so a crashed worker's slot frees
+ * itself) and the earliest time the next request may start. One Lua script decides atomically,
+ * on Redis's clock, so processes on hosts with skewed clocks still agree.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { FeedError } from '../feeds/errors.js';
+
+export interface HostLimits {
+  maxInFlight: number;
+  minSpacingMs: number;
+  /** Give up (a transient error) after waiting this long for a slot. */
+  maxWaitMs: number;
+}
+
+/** Releases the slot; safe to call twice. */
+export type HostSlot = () => Promise<void>;
+
+/** A lease outlives any request (timeouts are far shorter): it only matters if a worker dies holding it. */
+const LEASE_MS = 10 * 60_000;
+const POLL_MS = { min: 20, max: 250 };
+
+// Returns 0 when the slot is taken, else how long to wait (ms) before asking again.
+const ACQUIRE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local maxInFlight = tonumber(ARGV[2])
+local spacing = tonumber(ARGV[3])
+local lease = tonumber(ARGV[4])
+if redis.call('ZCARD', KEYS[1]) >= maxInFlight then return -1 end
+local nextAt = tonumber(redis.call('GET', KEYS[2]) or '0')
+if now < nextAt then return nextAt - now end
+redis.call('ZADD', KEYS[1], now + lease, ARGV[1])
+redis.call('PEXPIRE', KEYS[1], lease)
+if spacing > 0 then redis.call('SET', KEYS[2], now + spacing, 'PX', spacing) end
+return 0
+`;
+
+export class HostBusyError extends FeedError {
+  constructor(url: string, host: string, waitedMs: number) {
+    super(`fetch: ${url} not requested: host ${host} stayed busy for ${waitedMs} ms (settings.politeness limits requests per host); will retry later`, {
+      code: 'HOST_BUSY', permanent: false, url,
+    });
+  }
+}
+
+export class HostLimiter {
+  constructor(
+    private readonly redis: Redis,
+    /** Key prefix of the deployment (Keyspace.prefix). */
+    private readonly prefix: string,
+    private readonly limits: HostLimits,
+  ) {}
+
+  /** Waits for a slot on `url`'s host; resolves to the function that gives it back. */
+  async acquire(url: URL, signal?: AbortSignal): Promise<HostSlot> {
+    const host = url.host.toLowerCase();
+    const keys = [`${this.prefix}:host:${host}:inflight`, `${this.prefix}:host:${host}:next`];
+    const token = randomUUID();
+    const started = Date.now();
+    for (let attempt = 0; ; attempt += 1) {
+      const wait = Number(await this.redis.eval(ACQUIRE, 2, ...keys, token, this.limits.maxInFlight, this.limits.minSpacingMs, LEASE_MS));
+      if (wait === 0) break;
+      const waited = Date.now() - started;
+      if (waited >= this.limits.maxWaitMs) throw new HostBusyError(url.href, host, waited);
+      // Busy (-1): poll with a growing pause; spacing: sleep exactly until the next start.
+      const pause = wait > 0 ? wait : Math.min(POLL_MS.max, POLL_MS.min * 2 ** Math.min(attempt, 4));
+      await sleep(Math.min(pause, this.limits.maxWaitMs - waited + 1), signal);
+    }
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      await this.redis.zrem(keys[0] as string, token);
+    };
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason as Error);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
