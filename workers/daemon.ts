@@ -10,6 +10,7 @@ import { locateRedis, type PrivateRedis } from '../src/redis/locate-redis.js';
 import { createKeyspace, type Keyspace } from '../src/queues/keyspace.js';
 import { openQueue, POLL_QUEUE, STORE_QUEUE, type PollJobData, type StoreJobData } from '../src/queues/queues.js';
 import { openSink } from '../src/storage/open-sink.js';
+import { StoryIndex } from '../src/dedupe/story-index.js';
 import type { ArticleSink } from '../src/storage/article-sink.js';
 import type { Logger } from '../src/logging/logger.js';
 import { startScheduler, type SchedulerRole } from './scheduler.js';
@@ -78,7 +79,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   try {
     if (roles.has('store')) {
       sink = await openSink(live.current.settings.sink);
-      workers.push(startStoreWorker({ workerConnection, keys, sink, concurrency: live.current.settings.concurrency.store, log }));
+      const stories = new StoryIndex(commands, keys, live.current.settings.dedupeRetention, live.current.settings.dedupe.nearDuplicateDistance);
+      workers.push(startStoreWorker({ workerConnection, stories, keys, sink, concurrency: live.current.settings.concurrency.store, log }));
       log.info({ sink: sink.description }, 'store: writing kept articles');
     }
     if (roles.has('poll')) workers.push(startPollWorker({ redis: commands, workerConnection, keys, live, storeQueue, log }));

@@ -1,16 +1,21 @@
 /**
- * The storage role: a BullMQ worker on the `store` queue that writes each kept article to the
- * sink. Sinks are idempotent by content hash, so a retried or repeated job never duplicates.
+ * The storage role: a BullMQ worker on the `store` queue that writes each record (a kept article,
+ * an update, a sighting) to the sink. Sinks are idempotent by record key, so a retried or
+ * repeated job never duplicates.
  */
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ArticleSink, WriteOutcome } from '../src/storage/article-sink.js';
+import { parseFingerprintHex } from '../src/dedupe/simhash.js';
+import type { StoryIndex } from '../src/dedupe/story-index.js';
 import { STORE_QUEUE, type StoreJobData } from '../src/queues/queues.js';
 import type { Keyspace } from '../src/queues/keyspace.js';
 import type { Logger } from '../src/logging/logger.js';
 
 export interface StoreWorkerDeps {
   workerConnection: Redis;
+  /** Told when an article is stored, so a pending claim is not mistaken for a lost one. */
+  stories: StoryIndex;
   keys: Keyspace;
   sink: ArticleSink;
   concurrency: number;
@@ -25,11 +30,12 @@ export function startStoreWorker(deps: StoreWorkerDeps): Worker<StoreJobData, Wr
       const started = performance.now();
       const { record } = job.data;
       const outcome = await deps.sink.write(record);
-      log.info({
-        jobId: job.id, feedId: record.article.feedId, url: record.article.url, contentHash: record.contentHash,
-        durationMs: Math.round(performance.now() - started), outcome, title: record.article.title,
-        watches: record.matches.map((m) => m.watchId),
-      }, outcome === 'written' ? 'store: article stored' : 'store: already stored');
+      if (record.kind === 'article') await deps.stories.markStored({ articleId: record.id, fingerprint: parseFingerprintHex(record.fingerprint) });
+      const about = record.kind === 'sighting'
+        ? { feedId: record.feedId, url: record.url, title: record.title, articleId: record.articleId, distance: record.distance }
+        : { feedId: record.article.feedId, url: record.article.url, title: record.article.title, articleId: record.kind === 'article' ? record.id : record.articleId };
+      log.info({ jobId: job.id, kind: record.kind, ...about, durationMs: Math.round(performance.now() - started), outcome },
+        outcome === 'written' ? `store: ${record.kind} stored` : `store: ${record.kind} already stored`);
       return outcome;
     },
     { connection: deps.workerConnection, prefix: deps.keys.bullPrefix, concurrency: deps.concurrency },

@@ -11,7 +11,8 @@ import { startFixtureFeedServer, demoRoutes } from '../demo/fixture-feed-server.
 import { locateRedis } from '../redis/locate-redis.js';
 import { createRedis, deleteKeys } from '../redis/connections.js';
 import { startDaemon } from '../../workers/daemon.js';
-import { readNdjsonStore } from '../storage/ndjson-sink.js';
+import { articlesOf, readNdjsonStore } from '../storage/ndjson-sink.js';
+import type { Sighting } from '../storage/stored-article.js';
 import { resolveWatchlistPath } from '../config/watchlist.js';
 import { describeOutcome } from './print-outcome.js';
 import { triggerPolls } from './trigger.js';
@@ -54,12 +55,16 @@ export async function runDemo(options: { configPath?: string; log: Logger; out: 
       if ((counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0) === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const stored = await readNdjsonStore(sinkPath);
+    const records = await readNdjsonStore(sinkPath);
+    const stored = articlesOf(records);
     out(`\nStored ${stored.length} article(s) (in a temporary NDJSON store, removed when the demo ends):`);
     for (const record of stored) {
-      out(`  ${record.contentHash.slice(0, 12)}  ${record.article.title}  [${record.article.feedId}]`);
+      out(`  ${record.id}  ${record.article.title}  [${record.article.feedId}]`);
       for (const match of record.matches) {
         out(`      why: ${match.watchId} score ${match.score} ≥ ${match.threshold}; ${match.hits.map((h) => `"${h.text}" (${h.topic}, ${h.field})`).join(', ')}`);
+      }
+      for (const sighting of records.filter((r): r is Sighting => r.kind === 'sighting' && r.articleId === record.id)) {
+        out(`      also seen at: ${sighting.feedId} ${sighting.url}${sighting.distance > 0 ? ` (near-duplicate, ${sighting.distance} bits)` : ''}`);
       }
     }
     await daemon.stop('demo finished');

@@ -1,28 +1,45 @@
 /**
- * The content hash: an article's identity across feeds. SHA-256 of the title and body folded
- * so that case, accents, punctuation and spacing differences between outlets do not matter.
+ * An article's identities, all derived from its text with chrome removed (boilerplate.ts):
+ * - contentHash: SHA-256 of the folded body (title included when the body is too short to stand
+ *   alone) — the same dispatch under different site chrome hashes equal;
+ * - articleId: the first 96 bits of contentHash, in hex — the article's key everywhere;
+ * - textHash: 32 bits over title and body — a changed value on a known item is an update;
+ * - fingerprint: 64-bit SimHash of the same identity text, for near-duplicates.
  */
 import { createHash } from 'node:crypto';
 import { articleBody, type Article } from '../feeds/article.js';
+import { substantiveParagraphs } from './boilerplate.js';
+import { foldText } from './fold-text.js';
+import { simhash, type Fingerprint } from './simhash.js';
 
-const COMBINING_MARKS = /\p{M}+/gu;
-const NOT_WORD = /[^\p{L}\p{N}]+/gu;
+/** Below this many words a body (a one-line summary) is not distinctive without its title. */
+const MIN_BODY_WORDS = 25;
 
-/** Case-, accent-, ligature-, punctuation- and whitespace-folded text. */
-export function foldForHash(text: string): string {
-  return text
-    .replace(/œ/g, 'oe').replace(/Œ/g, 'OE').replace(/æ/g, 'ae').replace(/Æ/g, 'AE')
-    .normalize('NFKD')
-    .replace(COMBINING_MARKS, '')
-    .toLowerCase()
-    .replace(NOT_WORD, ' ')
-    .trim();
+export { foldText as foldForHash } from './fold-text.js';
+
+export interface ArticleIdentity {
+  contentHash: string;
+  articleId: string;
+  textHash: string;
+  fingerprint: Fingerprint;
 }
 
-export function contentHash(article: Pick<Article, 'title' | 'summary' | 'content'>): string {
-  return createHash('sha256')
-    .update(foldForHash(article.title))
-    .update('\n')
-    .update(foldForHash(articleBody(article)))
-    .digest('hex');
+type ArticleText = Pick<Article, 'title' | 'summary' | 'content'>;
+
+/** The folded text that identifies an article: its substantive body, with the title if the body is short. */
+export function identityText(article: ArticleText): string {
+  let text = substantiveParagraphs(articleBody(article)).join(' ');
+  if (text.split(' ').length < MIN_BODY_WORDS) text = `${foldText(article.title)} ${text}`.trim();
+  return text;
+}
+
+export function contentHash(article: ArticleText): string {
+  return createHash('sha256').update(identityText(article)).digest('hex');
+}
+
+export function identify(article: ArticleText): ArticleIdentity {
+  const text = identityText(article);
+  const hash = createHash('sha256').update(text).digest('hex');
+  const textHash = createHash('sha256').update(foldText(article.title)).update('\n').update(text).digest('hex').slice(0, 8);
+  return { contentHash: hash, articleId: hash.slice(0, 24), textHash, fingerprint: simhash(text) };
 }

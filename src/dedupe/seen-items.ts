@@ -1,23 +1,38 @@
 /**
  * Per-feed memory of the items already processed, so a feed that re-lists the same fifty items
- * every poll costs two Redis round trips, not fifty evaluations. One sorted set per feed:
- * member = short hash of the guid (and of the URL), score = when it was last listed; entries
- * older than the retention window are trimmed on each poll.
+ * every poll costs one Redis round trip, not fifty evaluations, and an edited item is recognised
+ * as an update of the article it produced.
+ *
+ * Layout: one hash per feed and week, `<prefix>:seen:<feed>:<week>`, field = 8 bytes of
+ * SHA-256(guid), value = 4-byte text hash, followed by the 12-byte article id when the item was
+ * kept. Buckets expire whole after the retention window; an item still listed is copied forward.
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Article } from '../feeds/article.js';
 import type { Keyspace } from '../queues/keyspace.js';
+import { bucketTtlSeconds, weekOf, weeksFor } from './week.js';
 
-/** 12 bytes of SHA-256, base64url: 16 characters, collision-free at any realistic feed size. */
-function member(kind: 'g' | 'u', value: string): string {
-  return createHash('sha256').update(`${kind}:${value}`).digest().subarray(0, 12).toString('base64url');
+export interface SeenItem {
+  textHash: string;
+  /** The article the item was kept as, when it was kept. */
+  articleId: string | null;
+  /** True when found only in an older week's bucket (it must be copied forward). */
+  stale: boolean;
 }
 
-function membersOf(article: Pick<Article, 'guid' | 'url'>): string[] {
-  const members = [member('g', article.guid)];
-  if (article.url.length > 0 && article.url !== article.guid) members.push(member('u', article.url));
-  return members;
+export interface RememberedItem {
+  guid: string;
+  textHash: string;
+  articleId: string | null;
+}
+
+function fieldOf(guid: string): Buffer {
+  return createHash('sha256').update(guid).digest().subarray(0, 8);
+}
+
+function valueOf(item: RememberedItem): Buffer {
+  const text = Buffer.from(item.textHash, 'hex');
+  return item.articleId ? Buffer.concat([text, Buffer.from(item.articleId, 'hex')]) : text;
 }
 
 export class SeenItems {
@@ -27,40 +42,54 @@ export class SeenItems {
     private readonly retentionMs: number,
   ) {}
 
-  /** True when the feed has been polled successfully before (its first poll is treated differently). */
-  async hasHistory(feedId: string): Promise<boolean> {
-    return (await this.redis.exists(this.keys.seenItems(feedId))) === 1;
+  private bucket(feedId: string, week: number): string {
+    return `${this.keys.seenItems(feedId)}:${week}`;
   }
 
-  /** Splits articles into those never seen on this feed (by guid or URL) and the count already seen. */
-  async partition<T extends Pick<Article, 'guid' | 'url'>>(feedId: string, articles: T[]): Promise<{ unseen: T[]; seen: number }> {
-    if (articles.length === 0) return { unseen: [], seen: 0 };
-    const perArticle = articles.map(membersOf);
-    const scores = await this.redis.zmscore(this.keys.seenItems(feedId), ...perArticle.flat());
-    const unseen: T[] = [];
-    let cursor = 0;
-    articles.forEach((article, index) => {
-      const count = (perArticle[index] as string[]).length;
-      const known = scores.slice(cursor, cursor + count).some((score) => score !== null);
-      cursor += count;
-      if (!known) unseen.push(article);
+  /**
+   * Looks every guid up in one round trip. `firstPoll` is true when the feed has no memory at
+   * all (never polled, or silent for longer than the retention window).
+   */
+  async lookup(feedId: string, guids: string[], now = Date.now()): Promise<{ firstPoll: boolean; items: (SeenItem | null)[] }> {
+    const current = weekOf(now);
+    const weeks = Array.from({ length: weeksFor(this.retentionMs) }, (_, i) => current - i);
+    const fields = guids.map(fieldOf);
+    const pipeline = this.redis.pipeline();
+    for (const week of weeks) {
+      pipeline.exists(this.bucket(feedId, week));
+      if (fields.length > 0) pipeline.hmgetBuffer(this.bucket(feedId, week), ...fields);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    let anyBucket = false;
+    const items: (SeenItem | null)[] = guids.map(() => null);
+    let reply = 0;
+    weeks.forEach((week, w) => {
+      const [existsErr, exists] = replies[reply++] ?? [];
+      if (existsErr) throw existsErr;
+      if (Number(exists) === 1) anyBucket = true;
+      if (fields.length === 0) return;
+      const [err, values] = replies[reply++] ?? [];
+      if (err) throw err;
+      (values as (Buffer | null)[]).forEach((value, i) => {
+        if (value === null || items[i] !== null) return;
+        items[i] = {
+          textHash: value.subarray(0, 4).toString('hex'),
+          articleId: value.length >= 16 ? value.subarray(4, 16).toString('hex') : null,
+          stale: w > 0 && week !== current,
+        };
+      });
     });
-    return { unseen, seen: articles.length - unseen.length };
+    return { firstPoll: !anyBucket, items };
   }
 
-  /** Records the articles as seen now, trims what fell out of the retention window. */
-  async remember(feedId: string, articles: Pick<Article, 'guid' | 'url'>[], now = Date.now()): Promise<void> {
-    const key = this.keys.seenItems(feedId);
-    const pipeline = this.redis.multi();
-    const members = articles.flatMap(membersOf);
-    if (members.length > 0) pipeline.zadd(key, ...members.flatMap((m) => [now, m]));
-    else pipeline.zadd(key, 'NX', 0, '~'); // keeps the key (history marker) for an empty feed
-    pipeline.zremrangebyscore(key, 1, now - this.retentionMs);
-    pipeline.pexpire(key, this.retentionMs);
-    await pipeline.exec();
-  }
-
-  async forget(feedId: string): Promise<void> {
-    await this.redis.unlink(this.keys.seenItems(feedId));
+  /** Writes items into this week's bucket (new, changed, or copied forward from an older week). */
+  async remember(feedId: string, items: RememberedItem[], now = Date.now()): Promise<void> {
+    if (items.length === 0) return;
+    const key = this.bucket(feedId, weekOf(now));
+    await this.redis
+      .multi()
+      .hset(key, ...items.flatMap((item) => [fieldOf(item.guid), valueOf(item)]))
+      .expire(key, bucketTtlSeconds(this.retentionMs))
+      .exec();
   }
 }

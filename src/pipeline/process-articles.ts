@@ -1,16 +1,19 @@
 /**
- * The article stage of a poll: skip items seen before on this feed, apply the first-poll age
- * window, match the rules (fetching the full text when the feed's text is not enough), claim
- * content hashes across feeds, queue kept articles for storage, remember what was listed.
+ * The article stage of a poll: skip items seen before on this feed (or record their edits as
+ * updates), apply the first-poll age window, match the rules (fetching the full text when the
+ * feed's text is not enough), check each kept article against the cross-feed story index
+ * (new, same text elsewhere, or a near-duplicate), queue the records for storage, and only then
+ * remember what was listed — so a crash before queueing makes the next poll do the work again.
  */
 import type { FeedSource } from '../config/watchlist.js';
 import type { Article } from '../feeds/article.js';
 import type { Evaluation } from '../rules/rule-set.js';
-import { contentHash } from '../dedupe/content-hash.js';
-import { ContentClaims } from '../dedupe/content-claims.js';
-import { SeenItems } from '../dedupe/seen-items.js';
-import { jobOptions } from '../queues/queues.js';
-import { explain, type StoredArticle } from '../storage/stored-article.js';
+import { identify, type ArticleIdentity } from '../dedupe/content-hash.js';
+import { fingerprintHex } from '../dedupe/simhash.js';
+import { SeenItems, type RememberedItem } from '../dedupe/seen-items.js';
+import { StoryIndex, type StoryMatch } from '../dedupe/story-index.js';
+import { articleJobId, jobOptions, storeJobId } from '../queues/queues.js';
+import { explain, type StoreRecord, type StoredArticle } from '../storage/stored-article.js';
 import type { PollDeps } from './poll-feed.js';
 
 /**
@@ -23,6 +26,7 @@ export type FullTextFetcher = (article: Article, feed: FeedSource, evaluation: E
 export interface KeptSummary {
   title: string;
   url: string;
+  articleId: string;
   contentHash: string;
   watches: string[];
   terms: string[];
@@ -32,8 +36,16 @@ export interface DuplicateSummary {
   title: string;
   url: string;
   contentHash: string;
-  /** Feed that claimed the text first. */
-  firstSeenOn: string | null;
+  /** The article it is a sighting of. */
+  articleId: string;
+  /** 0: the same text; else SimHash distance in bits. */
+  distance: number;
+}
+
+export interface UpdateSummary {
+  title: string;
+  url: string;
+  articleId: string;
 }
 
 export interface Processed {
@@ -43,23 +55,60 @@ export interface Processed {
   itemsTooOld: number;
   kept: KeptSummary[];
   duplicateOf: DuplicateSummary[];
+  updated: UpdateSummary[];
+}
+
+interface Candidate {
+  article: Article;
+  identity: ArticleIdentity;
+  evaluation: Evaluation;
+  /** Text hash of the item as the feed lists it (the article may carry its page's full text). */
+  listedTextHash: string;
 }
 
 export async function processArticles(feed: FeedSource, articles: Article[], deps: PollDeps, now: Date): Promise<Processed> {
   const seenItems = new SeenItems(deps.redis, deps.keys, deps.settings.dedupeRetention);
-  const claims = new ContentClaims(deps.redis, deps.keys, deps.settings.dedupeRetention);
-  const firstPoll = !(await seenItems.hasHistory(feed.id));
-  const { unseen } = await seenItems.partition(feed.id, articles);
+  const stories = new StoryIndex(deps.redis, deps.keys, deps.settings.dedupeRetention, deps.settings.dedupe.nearDuplicateDistance);
+  const nowMs = now.getTime();
+  const at = now.toISOString();
+  const { firstPoll, items } = await seenItems.lookup(feed.id, articles.map((a) => a.guid), nowMs);
 
+  const remember: RememberedItem[] = [];
+  const records: StoreRecord[] = [];
+  const candidates: Candidate[] = [];
+  const updated: UpdateSummary[] = [];
+  const listedTwice = new Set<string>();
+  let itemsNew = 0;
   let itemsTooOld = 0;
   let itemsIrrelevant = 0;
-  const candidates: StoredArticle[] = [];
-  const inThisPoll = new Set<string>();
-  const duplicateOf: DuplicateSummary[] = [];
-  const oldest = now.getTime() - feed.firstPollMaxAgeMs;
-  for (let article of unseen) {
-    if (firstPoll && article.publishedAt !== null && Date.parse(article.publishedAt) < oldest) {
+  const oldest = nowMs - feed.firstPollMaxAgeMs;
+
+  for (const [i, listed] of articles.entries()) {
+    // A feed that lists the same guid twice is processed once.
+    if (listedTwice.has(listed.guid)) continue;
+    listedTwice.add(listed.guid);
+    let article = listed;
+    let identity = identify(article);
+    const listedTextHash = identity.textHash;
+    const known = items[i] ?? null;
+    if (known) {
+      if (known.textHash === identity.textHash) {
+        if (known.stale) remember.push({ guid: article.guid, textHash: known.textHash, articleId: known.articleId });
+        continue;
+      }
+      if (known.articleId) {
+        // The publisher edited an item Veille kept: a new version of that article, not a new article.
+        records.push({ kind: 'update', articleId: known.articleId, textHash: identity.textHash, article, updatedAt: at });
+        updated.push({ title: article.title, url: article.url, articleId: known.articleId });
+        remember.push({ guid: article.guid, textHash: identity.textHash, articleId: known.articleId });
+        continue;
+      }
+      // An item dropped before whose text changed: judge it again, it may be relevant now.
+    }
+    itemsNew += 1;
+    if (!known && firstPoll && article.publishedAt !== null && Date.parse(article.publishedAt) < oldest) {
       itemsTooOld += 1;
+      remember.push({ guid: article.guid, textHash: identity.textHash, articleId: null });
       continue;
     }
     let evaluation = deps.ruleSet.evaluate({ title: article.title, summary: article.summary, content: article.content });
@@ -67,58 +116,61 @@ export async function processArticles(feed: FeedSource, articles: Article[], dep
       const full = await deps.fullText(article, feed, evaluation);
       if (full) {
         article = full;
+        identity = identify(article);
         evaluation = deps.ruleSet.evaluate({ title: article.title, summary: article.summary, content: article.content });
       }
     }
     if (!evaluation.kept) {
       itemsIrrelevant += 1;
+      remember.push({ guid: listed.guid, textHash: listedTextHash, articleId: null });
       continue;
     }
-    const hash = contentHash(article);
-    if (inThisPoll.has(hash)) {
-      duplicateOf.push({ title: article.title, url: article.url, contentHash: hash, firstSeenOn: feed.id });
-      continue;
-    }
-    inThisPoll.add(hash);
-    candidates.push({
-      contentHash: hash,
-      article,
-      matches: evaluation.watches.filter((w) => w.kept).map(explain),
-      keptAt: now.toISOString(),
-    });
+    candidates.push({ article, identity, evaluation, listedTextHash });
   }
 
-  const won = await claims.claim(candidates.map((c) => c.contentHash), feed.id);
-  const toStore = candidates.filter((_, i) => won[i]);
-  const lost = candidates.filter((_, i) => !won[i]);
-  const owners = await claims.ownersOf(lost.map((c) => c.contentHash));
-  lost.forEach((candidate, i) => {
-    duplicateOf.push({ title: candidate.article.title, url: candidate.article.url, contentHash: candidate.contentHash, firstSeenOn: owners[i] ?? null });
-  });
-  if (toStore.length > 0) {
-    const opts = jobOptions(deps.settings);
-    try {
-      await deps.storeQueue.addBulk(toStore.map((record) => ({ name: 'store', data: { record }, opts: { ...opts, jobId: record.contentHash } })));
-    } catch (err) {
-      // Not queued, so not claimed: the next poll (these items are not marked seen) tries again.
-      await claims.release(toStore.map((r) => r.contentHash));
-      throw err;
+  const matches = await stories.claim(candidates.map((c) => ({ articleId: c.identity.articleId, fingerprint: c.identity.fingerprint })), nowMs);
+  const kept: KeptSummary[] = [];
+  const duplicateOf: DuplicateSummary[] = [];
+  for (const [i, candidate] of candidates.entries()) {
+    const match = matches[i] as StoryMatch;
+    const { article, identity, listedTextHash: textHash } = candidate;
+    if (match.kind === 'new') {
+      const record = articleRecord(candidate, at);
+      records.push(record);
+      kept.push({
+        title: article.title, url: article.url, articleId: record.id, contentHash: record.contentHash,
+        watches: record.matches.map((m) => m.watchId), terms: [...new Set(record.matches.flatMap((m) => m.hits.map((h) => h.text)))],
+      });
+      remember.push({ guid: article.guid, textHash, articleId: record.id });
+      continue;
+    }
+    const distance = match.kind === 'duplicate' ? 0 : match.distance;
+    records.push({ kind: 'sighting', articleId: match.articleId, feedId: article.feedId, url: article.url, title: article.title, distance, contentHash: identity.contentHash, seenAt: at });
+    duplicateOf.push({ title: article.title, url: article.url, contentHash: identity.contentHash, articleId: match.articleId, distance });
+    remember.push({ guid: article.guid, textHash, articleId: null });
+    // The same text claimed but never stored (its poller crashed before queueing): store it from here.
+    if (match.kind === 'duplicate' && !match.stored && !(await deps.storeQueue.getJob(articleJobId(match.articleId)))) {
+      records.push(articleRecord(candidate, at));
+      deps.log.warn({ feedId: feed.id, articleId: match.articleId }, 'dedupe: recovered an article whose storage job was lost');
     }
   }
-  // Every listed item, seen before or not, refreshes its place in the feed's memory.
-  await seenItems.remember(feed.id, articles, now.getTime());
+
+  if (records.length > 0) {
+    const opts = jobOptions(deps.settings);
+    await deps.storeQueue.addBulk(records.map((record) => ({ name: record.kind, data: { record }, opts: { ...opts, jobId: storeJobId(record) } })));
+  }
+  await seenItems.remember(feed.id, remember, nowMs);
+  return { firstPoll, itemsNew, itemsIrrelevant, itemsTooOld, kept, duplicateOf, updated };
+}
+
+function articleRecord(candidate: Candidate, keptAt: string): StoredArticle {
   return {
-    firstPoll,
-    itemsNew: unseen.length,
-    itemsIrrelevant,
-    itemsTooOld,
-    duplicateOf,
-    kept: toStore.map((r) => ({
-      title: r.article.title,
-      url: r.article.url,
-      contentHash: r.contentHash,
-      watches: r.matches.map((m) => m.watchId),
-      terms: [...new Set(r.matches.flatMap((m) => m.hits.map((h) => h.text)))],
-    })),
+    kind: 'article',
+    id: candidate.identity.articleId,
+    contentHash: candidate.identity.contentHash,
+    fingerprint: fingerprintHex(candidate.identity.fingerprint),
+    article: candidate.article,
+    matches: candidate.evaluation.watches.filter((w) => w.kept).map(explain),
+    keptAt,
   };
 }

@@ -6,7 +6,8 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Settings } from '../config/schema.js';
 import type { Keyspace } from './keyspace.js';
-import type { StoredArticle } from '../storage/stored-article.js';
+import { createHash } from 'node:crypto';
+import type { StoreRecord } from '../storage/stored-article.js';
 import type { Logger } from '../logging/logger.js';
 
 export const POLL_QUEUE = 'poll';
@@ -19,8 +20,25 @@ export interface PollJobData {
 }
 
 export interface StoreJobData {
-  record: StoredArticle;
+  record: StoreRecord;
 }
+
+/**
+ * A store job's id, derived from the record, so that queueing the same record twice while the
+ * first job is still there is a no-op (the sinks stay idempotent for the rest).
+ */
+export function storeJobId(record: StoreRecord): string {
+  switch (record.kind) {
+    case 'article':
+      return articleJobId(record.id);
+    case 'update':
+      return `u-${record.articleId}-${record.textHash}`;
+    case 'sighting':
+      return `s-${record.articleId}-${createHash('sha256').update(`${record.feedId}\n${record.url}`).digest('hex').slice(0, 16)}`;
+  }
+}
+
+export const articleJobId = (articleId: string): string => `a-${articleId}`;
 
 /** Scheduler ids are derived from feed ids so reconciliation can tell which feed a scheduler is for. */
 export const SCHEDULER_PREFIX = 'feed:';

@@ -1,13 +1,14 @@
 /**
- * The storage seam: where kept articles end up. Writes are idempotent by content hash, because
- * storage jobs are retried and a retry must never produce a second copy.
+ * The storage seam: where kept articles, their updates and their sightings end up. Writes are
+ * idempotent by record key (recordKey), because storage jobs are retried and a retry must never
+ * produce a second copy.
  */
-import type { StoredArticle } from './stored-article.js';
+import type { StoreRecord } from './stored-article.js';
 
 export type WriteOutcome = 'written' | 'duplicate';
 
 export interface ArticleSink {
   readonly description: string;
-  write(record: StoredArticle): Promise<WriteOutcome>;
+  write(record: StoreRecord): Promise<WriteOutcome>;
   close(): Promise<void>;
 }

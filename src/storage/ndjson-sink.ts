@@ -1,47 +1,50 @@
 /**
- * The embedded default store: an append-only NDJSON file, one article per line. The hashes already
- * in the file are read at open, so a retried job never writes a second line. One store process
- * per file: several processes appending to one file need the PostgreSQL sink instead.
+ * The embedded default store: an append-only NDJSON file, one record per line (`kind`: article,
+ * update or sighting). The keys already in the file are read at open, so a retried job never
+ * writes a second line. One store process per file: several processes appending to one file
+ * need the PostgreSQL sink instead.
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ArticleSink, WriteOutcome } from './article-sink.js';
-import type { StoredArticle } from './stored-article.js';
+import { recordKey, type StoreRecord, type StoredArticle } from './stored-article.js';
 
 export class NdjsonSink implements ArticleSink {
   readonly description: string;
-  private readonly hashes: Set<string>;
+  private readonly keys: Set<string>;
   private readonly file: FileHandle;
   /** Writes are serialised so two concurrent jobs never interleave bytes or race the hash check. */
   private tail: Promise<unknown> = Promise.resolve();
 
-  private constructor(file: FileHandle, filePath: string, hashes: Set<string>) {
+  private constructor(file: FileHandle, filePath: string, keys: Set<string>) {
     this.file = file;
     this.description = `ndjson:${filePath}`;
-    this.hashes = hashes;
+    this.keys = keys;
   }
 
   static async open(filePath: string): Promise<NdjsonSink> {
     const resolved = path.resolve(filePath);
     await mkdir(path.dirname(resolved), { recursive: true });
-    const hashes = await readStoredHashes(resolved);
+    const keys = new Set((await readNdjsonStore(resolved)).map(recordKey));
     const file = await open(resolved, 'a');
-    return new NdjsonSink(file, resolved, hashes);
+    return new NdjsonSink(file, resolved, keys);
   }
 
+  /** Number of records held. */
   get size(): number {
-    return this.hashes.size;
+    return this.keys.size;
   }
 
-  write(record: StoredArticle): Promise<WriteOutcome> {
+  write(record: StoreRecord): Promise<WriteOutcome> {
+    const key = recordKey(record);
     const next = this.tail.then(async (): Promise<WriteOutcome> => {
-      if (this.hashes.has(record.contentHash)) return 'duplicate';
+      if (this.keys.has(key)) return 'duplicate';
       await this.file.appendFile(`${JSON.stringify(record)}\n`);
       // Durable before the job is acknowledged: an acknowledged article must survive a crash.
       await this.file.datasync();
-      this.hashes.add(record.contentHash);
+      this.keys.add(key);
       return 'written';
     });
     this.tail = next.catch(() => undefined);
@@ -54,26 +57,9 @@ export class NdjsonSink implements ArticleSink {
   }
 }
 
-async function readStoredHashes(filePath: string): Promise<Set<string>> {
-  const hashes = new Set<string>();
-  const stream = createReadStream(filePath, { encoding: 'utf8' });
-  const missing = new Promise<boolean>((resolve) => {
-    stream.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ENOENT'));
-    stream.once('open', () => resolve(false));
-  });
-  if (await missing) return hashes;
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  for await (const line of lines) {
-    // A torn last line (crash mid-append) is skipped; its job was never acknowledged and will be retried.
-    const match = /"contentHash":"([0-9a-f]{64})"/.exec(line);
-    if (match?.[1]) hashes.add(match[1]);
-  }
-  return hashes;
-}
-
 /** Reads every record of an NDJSON store (demo, search, tests). Torn lines are skipped. */
-export async function readNdjsonStore(filePath: string): Promise<StoredArticle[]> {
-  const records: StoredArticle[] = [];
+export async function readNdjsonStore(filePath: string): Promise<StoreRecord[]> {
+  const records: StoreRecord[] = [];
   let stream;
   try {
     stream = createReadStream(filePath, { encoding: 'utf8' });
@@ -88,10 +74,16 @@ export async function readNdjsonStore(filePath: string): Promise<StoredArticle[]
   for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
     if (line.trim().length === 0) continue;
     try {
-      records.push(JSON.parse(line) as StoredArticle);
+      const record = JSON.parse(line) as StoreRecord;
+      if (typeof record === 'object' && record !== null && typeof record.kind === 'string') records.push(record);
     } catch {
-      // torn line
+      // A torn last line (crash mid-append): its job was never acknowledged and will be retried.
     }
   }
   return records;
+}
+
+/** The stored articles (not their updates or sightings). */
+export function articlesOf(records: StoreRecord[]): StoredArticle[] {
+  return records.filter((r): r is StoredArticle => r.kind === 'article');
 }

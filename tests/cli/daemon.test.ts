@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { rm } from 'node:fs/promises';
 import { startFixtureFeedServer, type FixtureFeedServer } from '../../src/demo/fixture-feed-server.js';
-import { readNdjsonStore } from '../../src/storage/ndjson-sink.js';
+import { articlesOf, readNdjsonStore } from '../../src/storage/ndjson-sink.js';
 import { openQueue, POLL_QUEUE, STORE_QUEUE, type PollJobData, type StoreJobData } from '../../src/queues/queues.js';
 import { openTestRedis, type TestRedis } from '../support/redis.js';
 import { memoryLog } from '../support/memory-log.js';
@@ -51,7 +51,7 @@ it('trigger --wait prints the outcome of a poll run by the daemon, and status sh
   expect(result.stdout).toContain(`kept       "${ITEMS.alliance.title}"`);
 
   await daemon.waitForLine((l) => l.msg === 'store: article stored');
-  const stored = await readNdjsonStore(watchlist.settings.sink.path);
+  const stored = articlesOf(await readNdjsonStore(watchlist.settings.sink.path));
   expect(stored.map((r) => r.article.title)).toEqual([ITEMS.alliance.title]);
 
   const again = await runCli(['--config', file, '--prefix', t.keys.prefix, 'trigger', 'alpha', '--wait', '--json'], env());
@@ -95,11 +95,11 @@ it('finishes the job in flight on SIGTERM, then exits 0', async () => {
     expect(daemon.lines.some((l) => l.msg === 'shutdown: letting active jobs finish')).toBe(true);
     expect(daemon.lines.some((l) => l.msg === 'shutdown: done')).toBe(true);
     // The article the poll kept is not lost: written already, or waiting in the store queue for the next start.
-    const stored = await readNdjsonStore(watchlist.settings.sink.path);
-    const storeQueue = openQueue(STORE_QUEUE, t.redis, t.keys, log);
-    const waiting = await storeQueue.getJobs(['waiting', 'completed']);
+    const stored = articlesOf(await readNdjsonStore(watchlist.settings.sink.path));
+    const storeQueue = openQueue<StoreJobData>(STORE_QUEUE, t.redis, t.keys, log);
+    const waiting = articlesOf((await storeQueue.getJobs(['waiting', 'completed'])).map((j) => j.data.record));
     await storeQueue.close();
-    const titles = [...stored.map((r) => r.article.title), ...waiting.map((j) => (j.data as StoreJobData).record.article.title)];
+    const titles = [...stored, ...waiting].map((r) => r.article.title);
     expect(new Set(titles)).toEqual(new Set([ITEMS.lavrov.title]));
   } finally {
     await queue.close();

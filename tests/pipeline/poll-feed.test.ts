@@ -3,19 +3,22 @@
  * cross-feed dedupe, conditional GET, the first-poll age window, and idempotent storage.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Queue, Worker } from 'bullmq';
 import { startFixtureFeedServer, type FixtureFeedServer } from '../../src/demo/fixture-feed-server.js';
 import { pollFeed, type PollDeps } from '../../src/pipeline/poll-feed.js';
 import { openQueue, STORE_QUEUE, type StoreJobData } from '../../src/queues/queues.js';
-import { NdjsonSink, readNdjsonStore } from '../../src/storage/ndjson-sink.js';
+import { NdjsonSink, articlesOf, readNdjsonStore } from '../../src/storage/ndjson-sink.js';
+import { StoryIndex } from '../../src/dedupe/story-index.js';
+import { identify } from '../../src/dedupe/content-hash.js';
 import { startStoreWorker } from '../../workers/store-worker.js';
 import { FeedStates } from '../../src/pipeline/feed-state.js';
 import type { Watchlist, FeedSource } from '../../src/config/watchlist.js';
 import { openTestRedis, type TestRedis } from '../support/redis.js';
 import { memoryLog } from '../support/memory-log.js';
-import { tempDir, writeWatchlist } from '../support/watchlist.js';
+import { REPO_ROOT, tempDir, writeWatchlist } from '../support/watchlist.js';
 import { MALFORMED_FEED, ITEMS, atomFeed, rssFeed } from '../support/feed-xml.js';
 
 let server: FixtureFeedServer;
@@ -45,6 +48,8 @@ async function setup(feeds: { id: string; path: string }[]): Promise<{ watchlist
   return { watchlist, feed, deps };
 }
 
+const storiesOf = (watchlist: Watchlist) => new StoryIndex(t.redis, t.keys, watchlist.settings.dedupeRetention, watchlist.settings.dedupe.nearDuplicateDistance);
+
 async function drainStore(worker: Worker): Promise<void> {
   for (let i = 0; i < 100; i += 1) {
     const counts = await storeQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
@@ -70,22 +75,27 @@ describe('pollFeed', () => {
     const second = await pollFeed(feed('b'), deps);
     expect(second).toMatchObject({ itemsSeen: 3, itemsKept: 1, duplicates: 1, itemsIrrelevant: 1 });
     expect(second.kept[0]?.title).toBe(ITEMS.lavrov.title);
-    expect(second.duplicateOf[0]).toMatchObject({ title: ITEMS.alliance.title, firstSeenOn: 'a', contentHash: first.kept[0]?.contentHash });
+    expect(second.duplicateOf[0]).toMatchObject({ title: ITEMS.alliance.title, articleId: first.kept[0]?.articleId, distance: 0, contentHash: first.kept[0]?.contentHash });
 
     const sink = await NdjsonSink.open(watchlist.settings.sink.path);
-    const worker = startStoreWorker({ workerConnection: t.workerConnection, keys: t.keys, sink, concurrency: 2, log });
+    const worker = startStoreWorker({ workerConnection: t.workerConnection, stories: storiesOf(watchlist), keys: t.keys, sink, concurrency: 2, log });
     try {
       await drainStore(worker);
       // A retried storage job (same article, another job) must not add a line.
-      const [record] = (await readNdjsonStore(watchlist.settings.sink.path)).filter((r) => r.article.feedId === 'a');
-      await storeQueue.add('store', { record: record! }, { jobId: `retry-${record!.contentHash}` });
+      const [record] = articlesOf(await readNdjsonStore(watchlist.settings.sink.path)).filter((r) => r.article.feedId === 'a');
+      await storeQueue.add('article', { record: record! }, { jobId: `retry-${record!.id}` });
       await drainStore(worker);
     } finally {
       await worker.close();
       await sink.close();
     }
-    const stored = await readNdjsonStore(watchlist.settings.sink.path);
+    const records = await readNdjsonStore(watchlist.settings.sink.path);
+    const stored = articlesOf(records);
     expect(stored.map((r) => r.article.title).sort()).toEqual([ITEMS.alliance.title, ITEMS.lavrov.title].sort());
+    // Where else the story appeared: feed B's copy, under its canonical URL.
+    expect(records.filter((r) => r.kind === 'sighting')).toEqual([expect.objectContaining({
+      kind: 'sighting', articleId: first.kept[0]?.articleId, feedId: 'b', distance: 0, url: 'https://exemple-deux.fr/international/2026/11/poutine-kim',
+    })]);
     const alliance = stored.find((r) => r.article.title === ITEMS.alliance.title)!;
     expect(alliance.matches[0]?.watchId).toBeTruthy();
     expect(alliance.matches[0]!.score).toBeGreaterThanOrEqual(alliance.matches[0]!.threshold);
@@ -95,7 +105,7 @@ describe('pollFeed', () => {
       expect(field.slice(hit.start, hit.end)).toBe(hit.text);
     }
     const lines = (await readFile(watchlist.settings.sink.path, 'utf8')).trim().split('\n');
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(3);
   });
 
   it('sends the ETag back, gets 304, and does no work on the second poll', async () => {
@@ -161,5 +171,53 @@ describe('pollFeed', () => {
     const err = await pollFeed(feed('gone'), deps).catch((e: unknown) => e);
     expect(err).toMatchObject({ permanent: true });
     expect(String((err as Error).message)).toContain(server.url('/nothing-here.xml'));
+  });
+
+  it('records an edit of a kept item as an update of that article, not a new article', async () => {
+    server.setRoute('/a.xml', { body: rssFeed('A', [ITEMS.alliance]), contentType: 'application/rss+xml' });
+    const { feed, deps } = await setup([{ id: 'a', path: '/a.xml' }]);
+    const first = await pollFeed(feed('a'), deps);
+    const fixed = { ...ITEMS.alliance, title: 'Vladimir Poutine reçoit Kim Jong Un au Kremlin, une première depuis 2023' };
+    server.setRoute('/a.xml', { body: rssFeed('A', [fixed]), contentType: 'application/rss+xml' });
+    const second = await pollFeed(feed('a'), deps);
+    expect(second).toMatchObject({ itemsKept: 0, itemsUpdated: 1, duplicates: 0 });
+    expect(second.updated).toEqual([{ title: fixed.title, url: 'https://exemple-un.fr/monde/poutine-kim-kremlin', articleId: first.kept[0]?.articleId }]);
+    const jobs = await storeQueue.getJobs(['waiting']);
+    const update = jobs.find((j) => j.data.record.kind === 'update');
+    expect(update?.data.record).toMatchObject({ kind: 'update', articleId: first.kept[0]?.articleId, article: { title: fixed.title } });
+    // The same version listed again is not another update.
+    const third = await pollFeed(feed('a'), deps);
+    expect(third.itemsUpdated).toBe(0);
+  });
+
+  it('stores a near-duplicate from another outlet as a sighting of the first article', async () => {
+    // A dispatch of about 270 words; the second outlet changes one phrase, as subeditors do.
+    const dispatch = readFileSync(path.join(REPO_ROOT, 'tests', 'fixtures', 'dedupe', 'dispatch.txt'), 'utf8');
+    const original = { ...ITEMS.alliance, text: dispatch.replace(/\n/g, '</p><p>') };
+    const reworded = { ...ITEMS.alliance, link: 'https://autre-journal.fr/monde/poutine-kim', guid: 'autre-1', text: original.text.replace('ont évoqué', 'ont discuté de') };
+    server.setRoute('/a.xml', { body: rssFeed('A', [original]), contentType: 'application/rss+xml' });
+    server.setRoute('/b.xml', { body: rssFeed('B', [reworded]), contentType: 'application/rss+xml' });
+    const { feed, deps } = await setup([{ id: 'a', path: '/a.xml' }, { id: 'b', path: '/b.xml' }]);
+    const first = await pollFeed(feed('a'), deps);
+    const second = await pollFeed(feed('b'), deps);
+    expect(first.kept[0]?.contentHash).not.toBe(second.duplicateOf[0]?.contentHash);
+    expect(second.itemsKept).toBe(0);
+    expect(second.duplicateOf).toHaveLength(1);
+    expect(second.duplicateOf[0]?.articleId).toBe(first.kept[0]?.articleId);
+    expect(second.duplicateOf[0]?.distance).toBeGreaterThan(0);
+    expect(second.duplicateOf[0]?.distance).toBeLessThanOrEqual(3);
+  });
+
+  it('recovers an article whose poller claimed it and crashed before queueing it', async () => {
+    server.setRoute('/a.xml', { body: rssFeed('A', [ITEMS.alliance]), contentType: 'application/rss+xml' });
+    const { feed, deps, watchlist } = await setup([{ id: 'a', path: '/a.xml' }]);
+    // The crash: the story is claimed (pending), nothing was queued, the item was not remembered.
+    const identity = identify({ title: ITEMS.alliance.title, summary: ITEMS.alliance.text, content: '' });
+    expect(await storiesOf(watchlist).claim([{ articleId: identity.articleId, fingerprint: identity.fingerprint }])).toEqual([{ kind: 'new', articleId: identity.articleId }]);
+    expect(await storeQueue.count()).toBe(0);
+    const outcome = await pollFeed(feed('a'), deps);
+    expect(outcome.duplicateOf).toEqual([expect.objectContaining({ articleId: identity.articleId, distance: 0 })]);
+    const job = await storeQueue.getJob(`a-${identity.articleId}`);
+    expect(job?.data.record).toMatchObject({ kind: 'article', id: identity.articleId });
   });
 });
