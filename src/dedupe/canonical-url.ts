@@ -1,6 +1,6 @@
 /**
  * Canonical form of an article URL, so that the same article reached through different
- * links (newsletter, social share, syndication with utm_ tags) dedupes to one URL.
+ * links (newsletter, social share, syndication with utm_ tags, AMP variants) dedupes to one URL.
  */
 
 /** Exact query parameter names (lower-case) that only track the reader. */
@@ -23,10 +23,41 @@ export function canonicalUrl(href: string, base?: string): string {
     return '';
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return '';
+  url = foldAmp(url);
   url.hash = '';
   url.search = canonicalQuery(url.search);
   // URL already lower-cases scheme and host and drops default ports.
   return url.href;
+}
+
+/** Query parameters that only ask for the AMP rendering of the same article. */
+const AMP_PARAMS = new Set(['amp', '_amp', 'outputtype=amp', 'amp=1', 'amp=true', '_amp=true', 'output=amp']);
+
+/**
+ * The regular page behind an AMP variant: the Google AMP cache (…cdn.ampproject.org/c/s/host/path),
+ * an amp. subdomain, an /amp path segment, a .amp.html file, or an amp query parameter.
+ */
+function foldAmp(url: URL): URL {
+  if (url.hostname.endsWith('.cdn.ampproject.org')) {
+    const inner = /^\/(?:[a-z]\/)*?(s\/)?([^/]+\.[^/]+)(\/.*)?$/.exec(url.pathname.replace(/^\/(?:v|c|i)\//, '/'));
+    if (inner?.[2]) {
+      try {
+        url = new URL(`${inner[1] ? 'https' : 'http'}://${inner[2]}${inner[3] ?? '/'}${url.search}`);
+      } catch {
+        return url;
+      }
+    }
+  }
+  if (url.hostname.startsWith('amp.') && url.hostname.split('.').length > 2) url.hostname = url.hostname.slice(4);
+  url.pathname = url.pathname
+    .replace(/\.amp\.html?$/i, '.html')
+    .replace(/\/amp\/?$/i, '/')
+    .replace(/^\/amp\//i, '/');
+  if (url.search.length > 1) {
+    const kept = url.search.slice(1).split('&').filter((pair) => !AMP_PARAMS.has(pair.toLowerCase()));
+    url.search = kept.length === 0 ? '' : `?${kept.join('&')}`;
+  }
+  return url;
 }
 
 /** Removes tracking parameters and sorts the rest, keeping their original percent-encoding. */
