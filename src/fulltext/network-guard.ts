@@ -47,14 +47,7 @@ export function createNetworkGuard(allowRanges: readonly string[]): NetworkGuard
 
 function checkLiteralHost(url: URL, allowed: BlockList): void {
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(host) === 0) {
-    if (host === 'localhost' || host.endsWith('.localhost')) {
-      // Resolves to loopback on most systems, whatever DNS says; judge it as such.
-      const reason = refusalReason('127.0.0.1', allowed);
-      if (reason) throw new BlockedAddressError(url.href, `${host} is a loopback name`);
-    }
-    return;
-  }
+  if (isIP(host) === 0) return; // names are judged after resolution, in lookup
   const reason = refusalReason(host, allowed);
   if (reason) throw new BlockedAddressError(url.href, reason);
 }
