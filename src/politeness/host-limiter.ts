@@ -16,6 +16,8 @@ export interface HostLimits {
   minSpacingMs: number;
   /** Give up (a transient error) after waiting this long for a slot. */
   maxWaitMs: number;
+  /** How long a slot stays taken if its holder dies without releasing it (default 10 min). */
+  leaseMs?: number;
 }
 
 /** Releases the slot; safe to call twice. */
@@ -65,7 +67,7 @@ export class HostLimiter {
     const token = randomUUID();
     const started = Date.now();
     for (let attempt = 0; ; attempt += 1) {
-      const wait = Number(await this.redis.eval(ACQUIRE, 2, ...keys, token, this.limits.maxInFlight, this.limits.minSpacingMs, LEASE_MS));
+      const wait = Number(await this.redis.eval(ACQUIRE, 2, ...keys, token, this.limits.maxInFlight, this.limits.minSpacingMs, this.limits.leaseMs ?? LEASE_MS));
       if (wait === 0) break;
       const waited = Date.now() - started;
       if (waited >= this.limits.maxWaitMs) throw new HostBusyError(url.href, host, waited);

@@ -1,0 +1,94 @@
+/**
+ * Per-host politeness across processes (two limiters on two Redis connections stand for two
+ * worker processes): the in-flight cap, the spacing between starts, the wait bound, a dead
+ * holder's lease, and hosts kept apart. Real Redis, real HTTP.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { fetchFeed } from '../../src/feeds/fetch-feed.js';
+import { HostBusyError, HostLimiter, type HostLimits } from '../../src/politeness/host-limiter.js';
+import { openTestRedis, type TestRedis } from '../support/redis.js';
+import { sleep, startHostileServer, type HostileServer } from './hostile-server.js';
+
+const RSS = '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>';
+let t: TestRedis;
+let other: Redis;
+let server: HostileServer;
+let inFlight = 0;
+let maxSeen = 0;
+
+beforeEach(async () => {
+  t = await openTestRedis();
+  other = new Redis(t.url, { maxRetriesPerRequest: 2 });
+  server = await startHostileServer();
+  inFlight = 0;
+  maxSeen = 0;
+  server.route('/slow.xml', async (_req, res) => {
+    inFlight += 1;
+    maxSeen = Math.max(maxSeen, inFlight);
+    await sleep(150);
+    inFlight -= 1;
+    res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(RSS);
+  });
+  server.route('/fast.xml', (_req, res) => { res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(RSS); });
+});
+afterEach(async () => {
+  await server.close();
+  other.disconnect();
+  await t.cleanup();
+});
+
+const limits = (extra: Partial<HostLimits> = {}): HostLimits => ({ maxInFlight: 2, minSpacingMs: 0, maxWaitMs: 10_000, ...extra });
+const fetchVia = (limiter: HostLimiter, path: string) => fetchFeed({
+  url: server.url(path), timeoutMs: 5_000, maxBodyBytes: 100_000, userAgent: 'Veille-test/1.0',
+  acquireHost: (url, signal) => limiter.acquire(url, signal),
+});
+
+describe('HostLimiter', () => {
+  it('never lets more than maxInFlight requests reach one host, across processes', async () => {
+    const a = new HostLimiter(t.redis, t.keys.prefix, limits());
+    const b = new HostLimiter(other, t.keys.prefix, limits());
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => fetchVia(i % 2 === 0 ? a : b, '/slow.xml')));
+    expect(results.every((r) => r.kind === 'fetched')).toBe(true);
+    expect(maxSeen).toBe(2);
+    // Every slot was given back.
+    expect(await t.redis.zcard(`${t.keys.prefix}:host:${new URL(server.baseUrl).host}:inflight`)).toBe(0);
+  });
+
+  it('spaces the starts of requests to one host', async () => {
+    const a = new HostLimiter(t.redis, t.keys.prefix, limits({ maxInFlight: 8, minSpacingMs: 120 }));
+    const b = new HostLimiter(other, t.keys.prefix, limits({ maxInFlight: 8, minSpacingMs: 120 }));
+    await Promise.all(Array.from({ length: 4 }, (_, i) => fetchVia(i % 2 === 0 ? a : b, '/fast.xml')));
+    const starts = server.requests.filter((r) => r.path === '/fast.xml').map((r) => r.at).sort((x, y) => x - y);
+    expect(starts).toHaveLength(4);
+    for (let i = 1; i < starts.length; i += 1) expect((starts[i] as number) - (starts[i - 1] as number)).toBeGreaterThanOrEqual(110);
+  });
+
+  it('gives up with a transient HostBusyError after maxWait, naming the host and the setting', async () => {
+    const holder = new HostLimiter(t.redis, t.keys.prefix, limits({ maxInFlight: 1 }));
+    const waiter = new HostLimiter(other, t.keys.prefix, limits({ maxInFlight: 1, maxWaitMs: 200 }));
+    const release = await holder.acquire(new URL(server.url('/fast.xml')));
+    const started = performance.now();
+    const err = await fetchVia(waiter, '/fast.xml').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HostBusyError);
+    expect((err as HostBusyError).permanent).toBe(false);
+    expect((err as Error).message).toContain('settings.politeness');
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(server.requests.filter((r) => r.path === '/fast.xml')).toHaveLength(0);
+    await release();
+  });
+
+  it('frees the slot of a holder that died without releasing it once its lease ends', async () => {
+    const dead = new HostLimiter(t.redis, t.keys.prefix, limits({ maxInFlight: 1, leaseMs: 200 }));
+    await dead.acquire(new URL(server.url('/fast.xml'))); // never released
+    const alive = new HostLimiter(other, t.keys.prefix, limits({ maxInFlight: 1, maxWaitMs: 3_000 }));
+    expect((await fetchVia(alive, '/fast.xml')).kind).toBe('fetched');
+  });
+
+  it('keeps hosts apart: a busy host does not hold up another', async () => {
+    const limiter = new HostLimiter(t.redis, t.keys.prefix, limits({ maxInFlight: 1, maxWaitMs: 300 }));
+    const release = await limiter.acquire(new URL('http://busy.example/feed.xml'));
+    expect((await fetchVia(limiter, '/fast.xml')).kind).toBe('fetched');
+    await release();
+  });
+});
