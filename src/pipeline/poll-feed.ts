@@ -102,7 +102,7 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
       const durationMs = performance.now() - started;
       await states.recordSuccess(feed.id, { url: feed.url, httpStatus: 304, outcome: 'not-modified', durationMs, itemsSeen: 0, itemsNew: 0, itemsKept: 0, duplicates: 0 }, now());
       const schedule = await recordSchedule(feed, deps, states, state, { ok: true, startedAt, response, movedTo, publishedAt: null, ttlMs: state.ttlMs }, log);
-      return { ...base, ...empty, httpStatus: 304, fetch: 'not-modified', durationMs, ...schedule };
+      return { ...base, ...empty, httpStatus: 304, fetch: 'not-modified', durationMs, ...schedule, ...(movedTo ? { movedTo } : {}) };
     }
     const bodyHash = createHash('sha256').update(response.body).digest('hex');
     if (sameUrl && bodyHash === state.bodyHash) {
@@ -110,7 +110,7 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
       const durationMs = performance.now() - started;
       await states.recordSuccess(feed.id, { url: feed.url, httpStatus: response.httpStatus, outcome: 'unchanged', durationMs, itemsSeen: 0, itemsNew: 0, itemsKept: 0, duplicates: 0 }, now());
       const schedule = await recordSchedule(feed, deps, states, state, { ok: true, startedAt, response, movedTo, publishedAt: null, ttlMs: state.ttlMs }, log);
-      return { ...base, ...empty, httpStatus: response.httpStatus, fetch: 'unchanged', durationMs, ...schedule };
+      return { ...base, ...empty, httpStatus: response.httpStatus, fetch: 'unchanged', durationMs, ...schedule, ...(movedTo ? { movedTo } : {}) };
     }
     const fetchedAt = now().toISOString();
     const { text } = decodeFeedBody(response.body, response.contentType);
@@ -128,7 +128,7 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
       ...base, httpStatus: response.httpStatus, fetch: 'fetched', firstPoll: processed.firstPoll,
       itemsSeen: parsed.articles.length, itemsNew: processed.itemsNew, itemsKept: processed.kept.length,
       itemsIrrelevant: processed.itemsIrrelevant, itemsTooOld: processed.itemsTooOld, duplicates: processed.duplicateOf.length,
-      kept: processed.kept, duplicateOf: processed.duplicateOf, itemsUpdated: processed.updated.length, updated: processed.updated, itemErrors: parsed.itemErrors, durationMs, ...schedule,
+      kept: processed.kept, duplicateOf: processed.duplicateOf, itemsUpdated: processed.updated.length, updated: processed.updated, itemErrors: parsed.itemErrors, durationMs, ...schedule, ...(movedTo ? { movedTo } : {}),
     };
   } catch (err) {
     const durationMs = performance.now() - started;
