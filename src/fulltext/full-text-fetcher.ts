@@ -77,7 +77,8 @@ export function createFullTextFetcher(deps: FullTextDeps): FullTextFetcher {
     } catch (err) {
       const durationMs = Math.round(performance.now() - started);
       const code = err instanceof FeedError ? err.code : 'internal';
-      log.info({ err, errCode: code, durationMs }, `fulltext: kept the feed text: ${err instanceof Error ? err.message : String(err)}`);
+      const level = code === 'BLOCKED_ADDRESS' ? 'warn' : 'info';
+      log[level]({ err, errCode: code, durationMs }, `fulltext: kept the feed text: ${err instanceof Error ? err.message : String(err)}`);
       return null;
     }
   };

@@ -30,7 +30,7 @@ export function createNetworkGuard(allowRanges: readonly string[]): NetworkGuard
       // One refused address refuses the name: round-robin must not make the check a lottery.
       const refusal = addresses.map((a) => refusalReason(a.address, allowed)).find((r) => r !== null);
       if (refusal) {
-        callback(Object.assign(new Error(`${hostname} resolves to ${refusal}`), { code: 'EBLOCKEDADDRESS' }), wantsAll ? [] : '');
+        callback(Object.assign(new Error(`${hostname} resolves to ${refusal}`.replace(/ is (an?) /, ', $1 ')), { code: 'EBLOCKEDADDRESS' }), wantsAll ? [] : '');
         return;
       }
       if (wantsAll) callback(null, addresses);
