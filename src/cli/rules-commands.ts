@@ -42,7 +42,8 @@ async function readInput(file: string, what: string): Promise<string> {
 
 async function loadRuleSet(cmd: Command): Promise<RuleSet> {
   const { config } = cmd.optsWithGlobals<{ config?: string }>();
-  const loaded = await loadRulesFile(config ?? DEFAULT_RULES_FILE);
+  // The same default as every other command: --config, else $VEILLE_CONFIG, else config/watchlist.yaml.
+  const loaded = await loadRulesFile(config ?? process.env.VEILLE_CONFIG ?? DEFAULT_RULES_FILE);
   if (!loaded.ok) throw new CliError(loaded.problems.join('\n'));
   return loaded.ruleSet;
 }
@@ -101,7 +102,7 @@ export function registerRulesCommands(program: Command): void {
     .command('test')
     .description('evaluate one text (first line = title, rest = content) and explain every watch')
     .argument('<file>', 'a text file, or - for stdin')
-    .option('-c, --config <file>', `rules file (default: ${DEFAULT_RULES_FILE})`)
+    .option('-c, --config <file>', `rules file (default: $VEILLE_CONFIG or ${DEFAULT_RULES_FILE})`)
     .option('--json', 'print the Evaluation as JSON')
     .action(async (file: string, opts: { json?: boolean }, cmd: Command) => {
       const ruleSet = await loadRuleSet(cmd);
@@ -115,7 +116,7 @@ export function registerRulesCommands(program: Command): void {
     .command('eval')
     .description('precision, recall and F1 over labelled JSONL ({"id","title","text","label"}), with every error explained')
     .argument('<labelled>', 'a .jsonl file, or - for stdin')
-    .option('-c, --config <file>', `rules file (default: ${DEFAULT_RULES_FILE})`)
+    .option('-c, --config <file>', `rules file (default: $VEILLE_CONFIG or ${DEFAULT_RULES_FILE})`)
     .option('--json', 'print {"precision","recall","f1","tp","fp","fn","tn","errors"}')
     .action(async (file: string, opts: { json?: boolean }, cmd: Command) => {
       const ruleSet = await loadRuleSet(cmd);
