@@ -34,6 +34,7 @@ const httpUrl = z.string().refine((value) => {
 
 const fetchOptions = z.strictObject({
   timeout: duration('timeout', 1_000).optional(),
+  connectTimeout: duration('connectTimeout', 100).optional(),
   maxBodyBytes: z.number().int().min(1024, 'maxBodyBytes must be at least 1024').optional(),
   userAgent: z.string().min(1).optional(),
 });
@@ -61,6 +62,8 @@ const settingsSchema = z.strictObject({
   defaultInterval: duration('defaultInterval', 1_000).default(900_000),
   fetch: z.strictObject({
     timeout: duration('timeout', 1_000).default(20_000),
+    /** DNS lookup, TCP and TLS handshakes: a server that does not accept fails fast, not after the whole timeout. */
+    connectTimeout: duration('connectTimeout', 100).default(10_000),
     maxBodyBytes: z.number().int().min(1024).default(15 * 1024 * 1024),
   }).prefault({}),
   firstPollMaxAge: duration('firstPollMaxAge').default(7 * 86_400_000),

@@ -20,6 +20,7 @@ export interface FeedSource {
   intervalMs: number;
   firstPollMaxAgeMs: number;
   timeoutMs: number;
+  connectTimeoutMs: number;
   maxBodyBytes: number;
   userAgent: string;
   fullText: 'auto' | 'always' | 'never';
@@ -87,6 +88,7 @@ function toFeedSource(feed: WatchlistData['feeds'][number], settings: Settings):
     intervalMs: feed.interval ?? settings.defaultInterval,
     firstPollMaxAgeMs: feed.firstPollMaxAge ?? settings.firstPollMaxAge,
     timeoutMs: feed.fetch?.timeout ?? settings.fetch.timeout,
+    connectTimeoutMs: feed.fetch?.connectTimeout ?? settings.fetch.connectTimeout,
     maxBodyBytes: feed.fetch?.maxBodyBytes ?? settings.fetch.maxBodyBytes,
     userAgent: feed.fetch?.userAgent ?? settings.userAgent,
     fullText: feed.fullText ?? settings.fullText.mode,

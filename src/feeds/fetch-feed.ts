@@ -23,6 +23,8 @@ export interface FetchFeedOptions {
   lastModified?: string | null;
   /** Bound on the whole fetch: connect, redirects, headers and body together. */
   timeoutMs: number;
+  /** Bound on DNS lookup + TCP (+ TLS) connect, within timeoutMs; default 15 s. Ignored when `dispatcher` is given. */
+  connectTimeoutMs?: number;
   /** Cap on the decompressed body. */
   maxBodyBytes: number;
   userAgent: string;
@@ -60,7 +62,18 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const PERMANENT_REDIRECTS = new Set([301, 308]);
 const FEED_ACCEPT = 'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5';
 
-const dispatcher = new Agent({ connect: { timeout: 15_000 }, keepAliveTimeout: 10_000, connections: 64 });
+const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
+/** undici sets the connect timeout per pool, so one pool per distinct value (a handful in practice). */
+const pools = new Map<number, Agent>();
+
+function poolFor(connectTimeoutMs: number): Agent {
+  let pool = pools.get(connectTimeoutMs);
+  if (!pool) {
+    pool = new Agent({ connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 10_000, connections: 64 });
+    pools.set(connectTimeoutMs, pool);
+  }
+  return pool;
+}
 
 /** Fetches `opts.url`; throws only FeedError subclasses. */
 export async function fetchFeed(opts: FetchFeedOptions): Promise<FetchFeedResult> {
@@ -111,7 +124,7 @@ async function followRedirects(opts: FetchFeedOptions, signal: AbortSignal, star
       method: 'GET',
       headers: buildRequestHeaders(opts),
       signal,
-      dispatcher: opts.dispatcher ?? dispatcher,
+      dispatcher: opts.dispatcher ?? poolFor(opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
       headersTimeout: opts.timeoutMs,
       bodyTimeout: opts.timeoutMs,
     });
@@ -231,7 +244,7 @@ function toFeedError(err: unknown, opts: FetchFeedOptions): FeedError {
   if (err instanceof FeedError) return err;
   const code = (err as { code?: unknown } | null)?.code;
   const phase = typeof code === 'string' ? TIMEOUT_PHASES[code] : undefined;
-  if (phase) return new FeedTimeoutError(opts.url, phase, opts.timeoutMs, err);
+  if (phase) return new FeedTimeoutError(opts.url, phase, phase === 'connect' ? opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS : opts.timeoutMs, err);
   const cause = (err as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
   // The network guard's DNS check (src/fulltext/network-guard.ts) refused the resolved address.
   const blocked = [err as { code?: unknown; message?: unknown } | null, cause].find((e) => e?.code === 'EBLOCKEDADDRESS');

@@ -91,6 +91,7 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
       etag: sameUrl ? state.etag : null,
       lastModified: sameUrl ? state.lastModified : null,
       timeoutMs: feed.timeoutMs,
+      connectTimeoutMs: feed.connectTimeoutMs,
       maxBodyBytes: feed.maxBodyBytes,
       userAgent: feed.userAgent,
       ...(deps.hosts ? { acquireHost: (url: URL, signal?: AbortSignal) => deps.hosts!.acquire(url, signal) } : {}),

@@ -4,6 +4,7 @@
  * memory. The measured bounds are printed at the end (docs/fetching.md keeps the table).
  */
 import zlib from 'node:zlib';
+import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFeedBody } from '../../src/feeds/decode-feed.js';
 import {
@@ -104,6 +105,19 @@ describe('hostile servers', () => {
     expect((error as FeedTimeoutError).phase).toBe('headers');
     expect(error.message).toContain(`timed out after ${TIMEOUT_MS} ms waiting for the response headers`);
     expect(ms).toBeLessThan(TIMEOUT_MS * 2);
+  });
+
+  it('times out the connect phase on its own bound (a name whose DNS never answers)', async () => {
+    const blackHole = new Agent({ connect: { timeout: 150, lookup: () => { /* never calls back */ } } });
+    try {
+      const { error, ms } = await hostile('connect never completes (DNS black hole)', options('/never', { url: 'http://black-hole.invalid/feed.xml', dispatcher: blackHole, connectTimeoutMs: 150, timeoutMs: 2_000 }));
+      expect(error).toBeInstanceOf(FeedTimeoutError);
+      expect((error as FeedTimeoutError).phase).toBe('connect');
+      expect(error.message).toBe('fetch: http://black-hole.invalid/feed.xml timed out after 150 ms while connecting; will retry later');
+      expect(ms).toBeLessThan(2_000);
+    } finally {
+      await blackHole.destroy();
+    }
   });
 
   it('bounds a slow-loris body (one byte every 40 ms) by the whole-request deadline', async () => {
