@@ -67,7 +67,7 @@ export function startPollWorker(deps: PollWorkerDeps): Worker<PollJobData, PollO
     try {
       const outcome = await pollFeed(feed, {
         redis: deps.redis, keys: deps.keys, settings: watchlist.settings, ruleSet: watchlist.ruleSet, storeQueue: deps.storeQueue, log: jobLog,
-        hosts: fetching.hosts, fullText: fetching.fullText,
+        hosts: fetching.hosts, fullText: fetching.fullText, attempt: job.attemptsMade + 1,
       });
       jobLog.info({
         durationMs: Math.round(outcome.durationMs), httpStatus: outcome.httpStatus, fetch: outcome.fetch,

@@ -95,7 +95,7 @@ const settingsSchema = z.strictObject({
     maxWait: duration('maxWait', 100).default(60_000),
   }).prefault({}),
   schedule: z.strictObject({
-    /** A failing feed's interval doubles on each consecutive failure, up to this. */
+    /** A failing feed's interval doubles on each failed poll (its retries count once), up to this. */
     maxFailureInterval: duration('maxFailureInterval', 1_000).default(6 * 3_600_000),
     /** Adaptive interval for every feed (feeds[].adaptiveInterval overrides). */
     adaptive: z.boolean().default(false),

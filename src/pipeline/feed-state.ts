@@ -30,6 +30,8 @@ export interface FeedState {
   /** Set by a 410 Gone: scheduled polls stop until the watchlist URL changes or a manual trigger succeeds. */
   disabled: boolean;
   disabledReason: string | null;
+  /** Polls that failed in a row (a poll's retries count once): the exponent of the failure backoff. */
+  failedPolls: number;
   /** Whether the last error was permanent (retrying cannot help). */
   lastErrorPermanent: boolean;
   /** When the next scheduled poll may run, and the interval and rule that set it. */
@@ -49,7 +51,7 @@ export interface FeedState {
 
 /** Schedule and health fields, written after each poll. */
 export type ScheduleFields = Partial<Pick<FeedState,
-  'movedTo' | 'disabled' | 'disabledReason' | 'nextPollAt' | 'effectiveIntervalMs' | 'intervalReason' | 'ttlMs' | 'cacheMaxAgeMs'
+  'movedTo' | 'failedPolls' | 'disabled' | 'disabledReason' | 'nextPollAt' | 'effectiveIntervalMs' | 'intervalReason' | 'ttlMs' | 'cacheMaxAgeMs'
   | 'itemsPerDay' | 'lastItemAt' | 'health' | 'healthSince' | 'lastErrorPermanent'>>;
 
 export interface SuccessRecord {
@@ -98,6 +100,7 @@ function toState(hash: Record<string, string>): FeedState {
     duplicates: num(hash.duplicates),
     totalKept: num(hash.totalKept),
     movedTo: str(hash.movedTo),
+    failedPolls: num(hash.failedPolls),
     disabled: hash.disabled === '1',
     disabledReason: str(hash.disabledReason),
     lastErrorPermanent: hash.lastErrorPermanent === '1',
@@ -190,7 +193,7 @@ export class FeedStates {
 
   /** The watchlist URL changed: what was learnt about the old one (move, 410, validators) no longer applies. */
   async resetForNewUrl(feedId: string): Promise<void> {
-    await this.redis.hdel(this.keys.feedState(feedId), 'movedTo', 'disabled', 'disabledReason', 'etag', 'lastModified', 'bodyHash', 'nextPollAt', 'consecutiveFailures');
+    await this.redis.hdel(this.keys.feedState(feedId), 'movedTo', 'disabled', 'disabledReason', 'etag', 'lastModified', 'bodyHash', 'nextPollAt', 'consecutiveFailures', 'failedPolls');
   }
 
   async forget(feedId: string): Promise<void> {

@@ -37,6 +37,8 @@ export interface PollDeps {
   hosts?: HostLimiter;
   /** Aborts the fetch (shutdown). */
   signal?: AbortSignal;
+  /** Which attempt of its job this poll is (1 = first); retries do not count as new failed polls. */
+  attempt?: number;
 }
 
 export type { KeptSummary, DuplicateSummary, UpdateSummary } from './process-articles.js';
@@ -173,6 +175,7 @@ async function recordSchedule(
   let retryAfterMs: number | null = null;
   if (result.ok) {
     fields.movedTo = result.movedTo ?? null;
+    fields.failedPolls = 0;
     fields.disabled = false;
     fields.disabledReason = null;
     fields.lastErrorPermanent = false;
@@ -186,6 +189,7 @@ async function recordSchedule(
   } else {
     const error = result.error;
     fields.lastErrorPermanent = error instanceof FeedError && error.permanent;
+    fields.failedPolls = (deps.attempt ?? 1) <= 1 ? after.failedPolls + 1 : Math.max(after.failedPolls, 1);
     if (error instanceof HttpStatusError) {
       retryAfterMs = error.retryAfterMs;
       if (error.status === 410) {
@@ -195,7 +199,7 @@ async function recordSchedule(
     }
   }
   const interval = computePollInterval(feed, deps.settings, {
-    consecutiveFailures: after.consecutiveFailures,
+    failedPolls: fields.failedPolls ?? after.failedPolls,
     itemsPerDay: fields.itemsPerDay ?? after.itemsPerDay,
     ttlMs: fields.ttlMs !== undefined ? fields.ttlMs : after.ttlMs,
     cacheMaxAgeMs: fields.cacheMaxAgeMs !== undefined ? fields.cacheMaxAgeMs : after.cacheMaxAgeMs,

@@ -1,6 +1,6 @@
 /**
  * When a feed is next polled: its interval (fixed, or adaptive to how often it publishes),
- * doubled per consecutive failure up to a cap, and never sooner than the server asked
+ * doubled per failed poll up to a cap, and never sooner than the server asked
  * (Retry-After always; RSS <ttl> and Cache-Control max-age in adaptive mode).
  *
  * The job scheduler fires every "tick" (the feed's interval, or the adaptive minimum) and the
@@ -15,7 +15,8 @@ const DAY_MS = 86_400_000;
 const MAX_HINT_MS = 7 * DAY_MS;
 
 export interface ScheduleInput {
-  consecutiveFailures: number;
+  /** Polls (not attempts: a poll's retries count once) that failed in a row. */
+  failedPolls: number;
   /** Estimated publishing rate, null when unknown. */
   itemsPerDay: number | null;
   ttlMs: number | null;
@@ -42,8 +43,8 @@ export function computePollInterval(feed: FeedSource, settings: Settings, input:
     const gap = input.itemsPerDay > 0 ? DAY_MS / input.itemsPerDay : maxInterval;
     result = { intervalMs: clamp(Math.round(gap / 2), minInterval, maxInterval), reason: 'adaptive' };
   }
-  if (input.consecutiveFailures > 0) {
-    const backedOff = Math.min(feed.intervalMs * 2 ** Math.min(input.consecutiveFailures, 30), Math.max(maxFailureInterval, feed.intervalMs));
+  if (input.failedPolls > 0) {
+    const backedOff = Math.min(feed.intervalMs * 2 ** Math.min(input.failedPolls, 30), Math.max(maxFailureInterval, feed.intervalMs));
     if (backedOff > result.intervalMs) result = { intervalMs: backedOff, reason: 'failure-backoff' };
   }
   const floors: [number | null, PollInterval['reason']][] = [[input.retryAfterMs, 'retry-after']];

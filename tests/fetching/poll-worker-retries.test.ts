@@ -11,6 +11,7 @@ import { openQueue, POLL_QUEUE, STORE_QUEUE, type PollJobData, type StoreJobData
 import { startPollWorker } from '../../workers/poll-worker.js';
 import { reconcileSchedulers } from '../../workers/scheduler.js';
 import { FEED_BACKOFF } from '../../src/politeness/retry-policy.js';
+import { FeedStates } from '../../src/pipeline/feed-state.js';
 import { openTestRedis, type TestRedis } from '../support/redis.js';
 import { memoryLog } from '../support/memory-log.js';
 import { tempDir, writeWatchlist } from '../support/watchlist.js';
@@ -96,6 +97,9 @@ it('retries connection failures with growing, capped delays, and fails the job a
     // First failure of the streak at error, the repeats at info: one error line, not four.
     expect(role.memory.lines.filter((l) => l.level === 50 && String(l.msg).startsWith('poll: failed'))).toHaveLength(1);
     expect(role.memory.lines.filter((l) => l.level === 30 && String(l.msg).startsWith('poll: failed'))).toHaveLength(3);
+    // Four failed attempts are one failed poll: the feed's interval doubles once, not four times.
+    const state = await new FeedStates(t.redis, t.keys).get('r');
+    expect(state).toMatchObject({ consecutiveFailures: 4, failedPolls: 1, effectiveIntervalMs: 2 * 900_000, intervalReason: 'failure-backoff', health: 'failing' });
   } finally {
     await role.close();
   }

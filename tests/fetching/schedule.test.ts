@@ -19,7 +19,7 @@ const { settings, feeds } = parseWatchlist(watchlistYaml([
 ], { schedule: { maxFailureInterval: '4h', minInterval: '5m', maxInterval: '6h' } }), '<test>');
 const fixed = feeds[0] as FeedSource;
 const adaptive = feeds[1] as FeedSource;
-const calm = { consecutiveFailures: 0, itemsPerDay: null, ttlMs: null, cacheMaxAgeMs: null, retryAfterMs: null };
+const calm = { failedPolls: 0, itemsPerDay: null, ttlMs: null, cacheMaxAgeMs: null, retryAfterMs: null };
 
 describe('retryDelayMs', () => {
   const policy = { baseMs: 1_000, maxMs: 30_000, jitter: 0.2 };
@@ -41,9 +41,9 @@ describe('retryDelayMs', () => {
 describe('computePollInterval', () => {
   it.each([
     ['a healthy fixed feed', fixed, calm, 15 * MIN, 'interval'],
-    ['one failure doubles', fixed, { ...calm, consecutiveFailures: 1 }, 30 * MIN, 'failure-backoff'],
-    ['three failures: x8', fixed, { ...calm, consecutiveFailures: 3 }, 120 * MIN, 'failure-backoff'],
-    ['many failures: capped', fixed, { ...calm, consecutiveFailures: 12 }, 4 * HOUR, 'failure-backoff'],
+    ['one failure doubles', fixed, { ...calm, failedPolls: 1 }, 30 * MIN, 'failure-backoff'],
+    ['three failures: x8', fixed, { ...calm, failedPolls: 3 }, 120 * MIN, 'failure-backoff'],
+    ['many failures: capped', fixed, { ...calm, failedPolls: 12 }, 4 * HOUR, 'failure-backoff'],
     ['Retry-After wins over the interval', fixed, { ...calm, retryAfterMs: HOUR }, HOUR, 'retry-after'],
     ['ttl is ignored for a fixed feed', fixed, { ...calm, ttlMs: HOUR }, 15 * MIN, 'interval'],
     ['adaptive: 48 items a day → every 15 min', adaptive, { ...calm, itemsPerDay: 48 }, 15 * MIN, 'adaptive'],
@@ -53,7 +53,7 @@ describe('computePollInterval', () => {
     ['adaptive: never below <ttl>', adaptive, { ...calm, itemsPerDay: 1000, ttlMs: 60 * MIN }, 60 * MIN, 'ttl'],
     ['adaptive: never below Cache-Control', adaptive, { ...calm, itemsPerDay: 1000, cacheMaxAgeMs: 30 * MIN }, 30 * MIN, 'cache-control'],
     ['adaptive: a floor above the maximum still wins', adaptive, { ...calm, itemsPerDay: 1, ttlMs: 12 * HOUR }, 12 * HOUR, 'ttl'],
-    ['adaptive and failing: backoff from the base interval', adaptive, { ...calm, itemsPerDay: 1000, consecutiveFailures: 2 }, 60 * MIN, 'failure-backoff'],
+    ['adaptive and failing: backoff from the base interval', adaptive, { ...calm, itemsPerDay: 1000, failedPolls: 2 }, 60 * MIN, 'failure-backoff'],
   ] as const)('%s', (_name, feed, input, intervalMs, reason) => {
     expect(computePollInterval(feed, settings, input)).toEqual({ intervalMs, reason });
   });
