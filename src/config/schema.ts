@@ -107,7 +107,8 @@ const settingsSchema = z.strictObject({
   }).prefault({}),
   fullText: z.strictObject({
     mode: z.enum(['auto', 'always', 'never']).default('auto'),
-    timeout: duration('timeout', 1_000).default(15_000),
+    /** Per page; a poll spends at most maxPerPoll × timeout on pages. */
+    timeout: duration('timeout', 1_000).default(10_000),
     maxBodyBytes: z.number().int().min(1024).default(5 * 1024 * 1024),
     /** Article pages fetched per poll at most; the rest are decided on the feed's text. */
     maxPerPoll: z.number().int().min(0).max(200).default(10),

@@ -19,6 +19,9 @@ import { extractArticleText } from './extract-article-text.js';
 import type { NetworkGuard } from './network-guard.js';
 
 const HTML_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.1';
+/** After a host cannot be reached (DNS, connection, timeout, refused address), leave it alone this long. */
+const UNREACHABLE_FOR_MS = 10 * 60_000;
+const UNREACHABLE_CODES = new Set(['NETWORK', 'TIMEOUT', 'BLOCKED_ADDRESS', 'HOST_BUSY']);
 
 export interface FullTextDeps {
   settings: () => Settings;
@@ -38,9 +41,13 @@ export function wantsFullText(mode: FeedSource['fullText'], evaluation: Evaluati
 export function createFullTextFetcher(deps: FullTextDeps): FullTextFetcher {
   // Pages fetched per poll (a poll's articles share feedId and fetchedAt), bounded by maxPerPoll.
   const perPoll = new Map<string, number>();
+  // Hosts that just failed: a poll with ten links to a dead host pays for one attempt, not ten.
+  const unreachable = new Map<string, number>();
   return async (article: Article, feed: FeedSource, evaluation: Evaluation): Promise<Article | null> => {
     const settings = deps.settings();
     if (article.url === '' || !wantsFullText(feed.fullText, evaluation)) return null;
+    const host = hostOf(article.url);
+    if (host === null || (unreachable.get(host) ?? 0) > Date.now()) return null;
     const pollKey = `${article.feedId}@${article.fetchedAt}`;
     const count = perPoll.get(pollKey) ?? 0;
     if (count >= settings.fullText.maxPerPoll) return null;
@@ -77,11 +84,23 @@ export function createFullTextFetcher(deps: FullTextDeps): FullTextFetcher {
     } catch (err) {
       const durationMs = Math.round(performance.now() - started);
       const code = err instanceof FeedError ? err.code : 'internal';
+      if (UNREACHABLE_CODES.has(code)) {
+        unreachable.set(host, Date.now() + UNREACHABLE_FOR_MS);
+        if (unreachable.size > 1000) unreachable.delete(unreachable.keys().next().value as string);
+      }
       const level = code === 'BLOCKED_ADDRESS' ? 'warn' : 'info';
       log[level]({ err, errCode: code, durationMs }, `fulltext: kept the feed text: ${err instanceof Error ? err.message : String(err)}`);
       return null;
     }
   };
+}
+
+function hostOf(url: string): string | null {
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return null;
+  }
 }
 
 /** HTML says its charset in <meta>, which decodeFeedBody (made for XML prologs) does not read. */

@@ -99,11 +99,19 @@ describe('full text in a poll', () => {
     server.route('/feed.xml', (_req, res) => { res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed('Résumés', [partial, other])); });
     const { watchlist } = await writeWatchlist(dir, [{ id: 'resumes', url: server.url('/feed.xml'), fullText } as never],
       { network: { allowRanges: ['127.0.0.1/32'] }, politeness: { minSpacing: '150ms' }, ...settings });
-    const hosts = new HostLimiter(t.redis, t.keys.prefix, { maxInFlight: 1, minSpacingMs: 150, maxWaitMs: 10_000 });
+    const limiter = new HostLimiter(t.redis, t.keys.prefix, { maxInFlight: 1, minSpacingMs: 200, maxWaitMs: 10_000 });
+    // Records which host each fetch waited for, and when its turn came.
+    const hosts = { acquire: async (url: URL, signal?: AbortSignal) => {
+      const release = await limiter.acquire(url, signal);
+      turns.push({ host: url.host, at: performance.now() });
+      return release;
+    } } as unknown as HostLimiter;
     const fetcher = createFullTextFetcher({ settings: () => watchlist.settings, guard, hosts, log: memory.log });
     const deps: PollDeps = { redis: t.redis, keys: t.keys, settings: watchlist.settings, ruleSet: watchlist.ruleSet, storeQueue, log: memory.log, hosts, fullText: fetcher };
     return { deps, feed: watchlist.feeds[0] as FeedSource };
   }
+  let turns: { host: string; at: number }[] = [];
+  beforeEach(() => { turns = []; });
   const pages = () => server.requests.filter((r) => r.path.startsWith('/article/')).map((r) => r.path);
 
   it('auto: fetches only the half-matching item\'s page, keeps it on its full text, and spaces requests to the host', async () => {
@@ -115,9 +123,9 @@ describe('full text in a poll', () => {
     const [job] = await storeQueue.getJobs(['waiting']);
     expect(JSON.stringify(job?.data)).toContain('Choe Son Hui');
     expect(JSON.stringify(job?.data)).not.toContain('réservé aux abonnés');
-    // The article page waited for its turn on the same host as the feed.
-    const [feedAt, pageAt] = server.requests.map((r) => r.at);
-    expect((pageAt as number) - (feedAt as number)).toBeGreaterThanOrEqual(140);
+    // The article page waited for its turn on the same host as the feed (200 ms spacing).
+    expect(turns.map((turn) => turn.host)).toEqual([new URL(server.baseUrl).host, new URL(server.baseUrl).host]);
+    expect((turns[1]?.at ?? 0) - (turns[0]?.at ?? 0)).toBeGreaterThanOrEqual(150);
   });
 
   it('never: does not fetch pages, and the half-matching item stays irrelevant', async () => {
@@ -132,10 +140,15 @@ describe('full text in a poll', () => {
     expect(pages().sort()).toEqual(['/article/foot', '/article/moscou']);
   });
 
-  it('keeps the feed text when the page is on a refused address, and says so at warn', async () => {
-    const { deps, feed } = await setup('auto', { partial: 'http://10.0.0.7/article', other: '/article/foot' });
+  it('keeps the feed text when the page is on a refused address, says so at warn, and leaves that host alone afterwards', async () => {
+    const { deps, feed } = await setup('always', { partial: 'http://10.0.0.7/article', other: '/article/foot' });
     expect(await pollFeed(feed, deps)).toMatchObject({ itemsKept: 0, itemsIrrelevant: 2 });
     expect(memory.find((l) => l.errCode === 'BLOCKED_ADDRESS')).toMatchObject({ level: 40, feedId: 'resumes', url: 'http://10.0.0.7/article' });
+    // A second item on the same host, in the next poll: not tried again.
+    const next = rssFeed('Résumés', [{ ...ITEMS.lavrov, link: 'http://10.0.0.7/autre' }]);
+    server.route('/feed.xml', (_req, res) => { res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(next); });
+    await pollFeed(feed, deps);
+    expect(memory.lines.filter((l) => l.errCode === 'BLOCKED_ADDRESS')).toHaveLength(1);
   });
 
   it('keeps the feed text when the page fails (404), and stops at maxPerPoll pages', async () => {

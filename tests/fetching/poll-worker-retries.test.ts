@@ -139,7 +139,7 @@ it('runs the scheduler\'s ticks only when the feed is due, with the "feed" backo
     await reconcileSchedulers(role.pollQueue, watchlist, t.redis, t.keys, role.memory.log);
     const scheduler = await role.pollQueue.getJobScheduler('feed:tick');
     expect(scheduler?.template?.opts?.backoff).toEqual({ type: FEED_BACKOFF, delay: 100 });
-    await sleep(2_000);
+    await sleep(1_500);
     expect(server.requests).toHaveLength(0);
     expect(role.memory.lines.filter((l) => l.msg === 'poll: skipped, feed not due').length).toBeGreaterThanOrEqual(1);
     for (let i = 0; i < 60 && server.requests.length === 0; i += 1) await sleep(100);
