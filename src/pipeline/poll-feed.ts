@@ -87,6 +87,8 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
   const fetchUrl = state.movedTo ?? feed.url;
   const base = { feedId: feed.id, url: feed.url };
   const log = deps.log.child({ feedId: feed.id, url: feed.url });
+  // The status of a response whose body then failed (not a feed, unparseable), for `veille status`.
+  let answeredStatus: number | null = null;
   try {
     const response = await fetchFeed({
       url: fetchUrl,
@@ -99,6 +101,7 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
       ...(deps.hosts ? { acquireHost: (url: URL, signal?: AbortSignal) => deps.hosts!.acquire(url, signal) } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
+    answeredStatus = response.httpStatus;
     const movedTo = noteMove(response, fetchUrl, feed, log);
     const empty = { firstPoll: false, itemsSeen: 0, itemsNew: 0, itemsKept: 0, itemsIrrelevant: 0, itemsTooOld: 0, duplicates: 0, kept: [], duplicateOf: [], itemsUpdated: 0, updated: [], itemErrors: [] };
     if (response.kind === 'not-modified') {
@@ -140,7 +143,7 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
     try {
       await states.recordFailure(feed.id, {
         url: feed.url,
-        httpStatus: feedError && 'status' in feedError ? Number((feedError as { status: unknown }).status) : null,
+        httpStatus: feedError instanceof HttpStatusError ? feedError.status : answeredStatus,
         message: err instanceof Error ? err.message : String(err),
         code: feedError?.code ?? 'internal',
         durationMs,

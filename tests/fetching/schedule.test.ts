@@ -101,3 +101,30 @@ describe('feed health', () => {
     expect(classifyHealth(input, rule, now)).toBe(health);
   });
 });
+
+describe('fetching settings in the watchlist', () => {
+  it('has defaults, so a watchlist without them stays valid', () => {
+    const { settings: defaults, feeds: [feed] } = parseWatchlist(watchlistYaml([{ id: 'a', url: 'https://ex.fr/a.xml' }]), '<test>');
+    expect(defaults.politeness).toEqual({ maxInFlightPerHost: 2, minSpacing: 1_000, maxWait: 60_000 });
+    expect(defaults.schedule).toEqual({ maxFailureInterval: 6 * HOUR, adaptive: false, minInterval: 5 * MIN, maxInterval: 6 * HOUR, silentFactor: 5, silentMin: 2 * DAY });
+    expect(defaults.fullText).toEqual({ mode: 'auto', timeout: 10_000, maxBodyBytes: 5 * 1024 * 1024, maxPerPoll: 10 });
+    expect(defaults.network).toEqual({ allowRanges: [] });
+    expect(defaults.fetch.connectTimeout).toBe(10_000);
+    expect(defaults.jobs).toMatchObject({ maxBackoff: 10 * MIN, jitter: 0.2 });
+    expect(feed).toMatchObject({ fullText: 'auto', adaptiveInterval: false, connectTimeoutMs: 10_000 });
+  });
+
+  it('applies the global adaptive and full-text modes to every feed, unless a feed says otherwise', () => {
+    const { feeds: [plain, own] } = parseWatchlist(watchlistYaml([
+      { id: 'plain', url: 'https://ex.fr/a.xml' },
+      { id: 'own', url: 'https://ex.fr/b.xml', adaptiveInterval: false, fullText: 'never', fetch: { connectTimeout: '2s' } } as never,
+    ], { schedule: { adaptive: true }, fullText: { mode: 'always' } }), '<test>');
+    expect(plain).toMatchObject({ adaptiveInterval: true, fullText: 'always' });
+    expect(own).toMatchObject({ adaptiveInterval: false, fullText: 'never', connectTimeoutMs: 2_000 });
+  });
+
+  it('rejects a misspelt mode, naming the feed', () => {
+    expect(() => parseWatchlist(watchlistYaml([{ id: 'x', url: 'https://ex.fr/x.xml', fullText: 'sometimes' } as never]), 'w.yaml'))
+      .toThrow(/w\.yaml: feeds\[0\]\.fullText \(feed "x"\)/);
+  });
+});

@@ -58,7 +58,7 @@ it('shows health, failures, rate, moves and the last error per feed, in the tabl
   const byId = new Map(rows.map((r) => [r.feedId, r]));
   expect(byId.get('alpha')).toMatchObject({ health: 'ok', lastHttpStatus: 200, consecutiveFailures: 0, itemsPerDay: 2, lastError: null });
   expect(byId.get('alpha')?.lastSuccessAt).toBeTruthy();
-  expect(byId.get('broken')).toMatchObject({ health: 'failing', consecutiveFailures: 1, lastErrorCode: 'NOT_A_FEED', lastErrorPermanent: true });
+  expect(byId.get('broken')).toMatchObject({ health: 'failing', consecutiveFailures: 1, lastErrorCode: 'NOT_A_FEED', lastErrorPermanent: true, lastHttpStatus: 200 });
   expect(byId.get('broken')?.lastError).toContain(`parse: ${server.url('/broken.xml')} is not a feed (an HTML page was served)`);
   expect(byId.get('gone')).toMatchObject({ health: 'disabled', disabled: true, lastHttpStatus: 410, lastErrorCode: 'HTTP_410' });
   expect(byId.get('moved')).toMatchObject({ health: 'ok', movedTo: server.url('/ok.xml') });
