@@ -6,6 +6,7 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ArticleSink, WriteOutcome } from '../src/storage/article-sink.js';
+import type { StoredArticle } from '../src/storage/stored-article.js';
 import { parseFingerprintHex } from '../src/dedupe/simhash.js';
 import type { StoryIndex } from '../src/dedupe/story-index.js';
 import { STORE_QUEUE, type StoreJobData } from '../src/queues/queues.js';
@@ -20,6 +21,8 @@ export interface StoreWorkerDeps {
   sink: ArticleSink;
   concurrency: number;
   log: Logger;
+  /** Called once per article actually written (not for retries the sink refused): webhooks hang here. */
+  onArticleStored?: (record: StoredArticle) => Promise<void>;
 }
 
 export function startStoreWorker(deps: StoreWorkerDeps): Worker<StoreJobData, WriteOutcome> {
@@ -30,7 +33,10 @@ export function startStoreWorker(deps: StoreWorkerDeps): Worker<StoreJobData, Wr
       const started = performance.now();
       const { record } = job.data;
       const outcome = await deps.sink.write(record);
-      if (record.kind === 'article') await deps.stories.markStored({ articleId: record.id, fingerprint: parseFingerprintHex(record.fingerprint) });
+      if (record.kind === 'article') {
+        await deps.stories.markStored({ articleId: record.id, fingerprint: parseFingerprintHex(record.fingerprint) });
+        if (outcome === 'written') await deps.onArticleStored?.(record);
+      }
       const about = record.kind === 'sighting'
         ? { feedId: record.feedId, url: record.url, title: record.title, articleId: record.articleId, distance: record.distance }
         : { feedId: record.article.feedId, url: record.article.url, title: record.article.title, articleId: record.kind === 'article' ? record.id : record.articleId };
