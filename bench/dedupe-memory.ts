@@ -36,6 +36,16 @@ async function bytesOf(redis: Redis, pattern: string): Promise<{ keys: number; b
   return { keys, bytes };
 }
 
+async function firstKey(redis: Redis, pattern: string): Promise<string> {
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    if (batch[0] !== undefined) return batch[0];
+    cursor = next;
+  } while (cursor !== '0');
+  throw new Error(`bench: no key matches ${pattern}`);
+}
+
 export async function runDedupeMemoryBench(): Promise<void> {
   const located = await locateRedis({ dataDir: path.join(os.tmpdir(), `veille-bench-${process.pid}`), startIfMissing: 'ephemeral' });
   const redis = new Redis(located.url);
@@ -67,9 +77,9 @@ export async function runDedupeMemoryBench(): Promise<void> {
       await pipeline.exec();
     }
     const seconds = (performance.now() - t0) / 1000;
-    const veille = await bytesOf(redis, `${keys.prefix}:*`);
+    const veille = await bytesOf(redis, `${keys.root}:*`);
     const baseline = await bytesOf(redis, `${baselinePrefix}:*`);
-    const encodings = await redis.object('ENCODING', (await redis.scan('0', 'MATCH', `${keys.prefix}:nd:*`, 'COUNT', 100))[1][0] ?? '');
+    const encodings = await redis.object('ENCODING', await firstKey(redis, `${keys.root}:nd:*`));
     const perArticle = veille.bytes / ARTICLES;
     const basePerArticle = baseline.bytes / ARTICLES;
     const result = {

@@ -124,7 +124,7 @@ interface FetchingTools {
 }
 
 function createFetchingTools(deps: PollWorkerDeps, settings: Settings, log: Logger): FetchingTools {
-  const hosts = new HostLimiter(deps.redis, deps.keys.prefix, {
+  const hosts = new HostLimiter(deps.redis, deps.keys.root, {
     maxInFlight: settings.politeness.maxInFlightPerHost,
     minSpacingMs: settings.politeness.minSpacing,
     maxWaitMs: settings.politeness.maxWait,

@@ -14,6 +14,7 @@ import { startDaemon } from '../../workers/daemon.js';
 import { articlesOf, readNdjsonStore } from '../storage/ndjson-sink.js';
 import type { Sighting } from '../storage/stored-article.js';
 import { resolveWatchlistPath } from '../config/watchlist.js';
+import { createKeyspace } from '../queues/keyspace.js';
 import { describeOutcome } from './print-outcome.js';
 import { triggerPolls } from './trigger.js';
 import type { Logger } from '../logging/logger.js';
@@ -69,7 +70,7 @@ export async function runDemo(options: { configPath?: string; log: Logger; out: 
     }
     await daemon.stop('demo finished');
     daemon = undefined;
-    await deleteKeys(redis, [`${prefix}:*`, `{${prefix}}:*`]);
+    await deleteKeys(redis, createKeyspace(prefix).patterns);
     await conn.close();
   } finally {
     await daemon?.stop('demo failed');

@@ -153,7 +153,7 @@ export class StoryIndex {
     private readonly retentionMs: number,
     private readonly maxDistance: number,
   ) {
-    this.base = `${keys.prefix}:nd:`;
+    this.base = `${keys.root}:nd:`;
   }
 
   /**

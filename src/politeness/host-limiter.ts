@@ -55,7 +55,7 @@ export class HostBusyError extends FeedError {
 export class HostLimiter {
   constructor(
     private readonly redis: Redis,
-    /** Key prefix of the deployment (Keyspace.prefix). */
+    /** Key root of the deployment (Keyspace.root, one hash tag for Redis Cluster). */
     private readonly prefix: string,
     private readonly limits: HostLimits,
   ) {}

@@ -66,7 +66,7 @@ it('forgets stories once their weekly buckets fall out of the retention window',
   await index.claim([story], start);
   expect((await index.claim([story], start + 8 * DAY))[0]?.kind).toBe('duplicate');
   expect((await index.claim([story], start + 15 * DAY))[0]?.kind).toBe('new');
-  const keys = await t.redis.keys(`${t.keys.prefix}:nd:*`);
+  const keys = await t.redis.keys(`${t.keys.root}:nd:*`);
   expect(keys.length).toBeGreaterThan(0);
   for (const key of keys) expect(await t.redis.ttl(key)).toBeGreaterThan(7 * 86_400);
 });

@@ -99,7 +99,7 @@ describe('full text in a poll', () => {
     server.route('/feed.xml', (_req, res) => { res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed('Résumés', [partial, other])); });
     const { watchlist } = await writeWatchlist(dir, [{ id: 'resumes', url: server.url('/feed.xml'), fullText } as never],
       { network: { allowRanges: ['127.0.0.1/32'] }, politeness: { minSpacing: '150ms' }, ...settings });
-    const limiter = new HostLimiter(t.redis, t.keys.prefix, { maxInFlight: 1, minSpacingMs: 200, maxWaitMs: 10_000 });
+    const limiter = new HostLimiter(t.redis, t.keys.root, { maxInFlight: 1, minSpacingMs: 200, maxWaitMs: 10_000 });
     // Records which host each fetch waited for, and when its turn came.
     const hosts = { acquire: async (url: URL, signal?: AbortSignal) => {
       const release = await limiter.acquire(url, signal);

@@ -46,18 +46,18 @@ const fetchVia = (limiter: HostLimiter, path: string) => fetchFeed({
 
 describe('HostLimiter', () => {
   it('never lets more than maxInFlight requests reach one host, across processes', async () => {
-    const a = new HostLimiter(t.redis, t.keys.prefix, limits());
-    const b = new HostLimiter(other, t.keys.prefix, limits());
+    const a = new HostLimiter(t.redis, t.keys.root, limits());
+    const b = new HostLimiter(other, t.keys.root, limits());
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => fetchVia(i % 2 === 0 ? a : b, '/slow.xml')));
     expect(results.every((r) => r.kind === 'fetched')).toBe(true);
     expect(maxSeen).toBe(2);
     // Every slot was given back.
-    expect(await t.redis.zcard(`${t.keys.prefix}:host:${new URL(server.baseUrl).host}:inflight`)).toBe(0);
+    expect(await t.redis.zcard(`${t.keys.root}:host:${new URL(server.baseUrl).host}:inflight`)).toBe(0);
   });
 
   it('spaces the starts of requests to one host', async () => {
-    const a = new HostLimiter(t.redis, t.keys.prefix, limits({ maxInFlight: 8, minSpacingMs: 200 }));
-    const b = new HostLimiter(other, t.keys.prefix, limits({ maxInFlight: 8, minSpacingMs: 200 }));
+    const a = new HostLimiter(t.redis, t.keys.root, limits({ maxInFlight: 8, minSpacingMs: 200 }));
+    const b = new HostLimiter(other, t.keys.root, limits({ maxInFlight: 8, minSpacingMs: 200 }));
     await Promise.all(Array.from({ length: 4 }, (_, i) => fetchVia(i % 2 === 0 ? a : b, '/fast.xml')));
     const starts = server.requests.filter((r) => r.path === '/fast.xml').map((r) => r.at).sort((x, y) => x - y);
     expect(starts).toHaveLength(4);
@@ -67,8 +67,8 @@ describe('HostLimiter', () => {
   });
 
   it('gives up with a transient HostBusyError after maxWait, naming the host and the setting', async () => {
-    const holder = new HostLimiter(t.redis, t.keys.prefix, limits({ maxInFlight: 1 }));
-    const waiter = new HostLimiter(other, t.keys.prefix, limits({ maxInFlight: 1, maxWaitMs: 200 }));
+    const holder = new HostLimiter(t.redis, t.keys.root, limits({ maxInFlight: 1 }));
+    const waiter = new HostLimiter(other, t.keys.root, limits({ maxInFlight: 1, maxWaitMs: 200 }));
     const release = await holder.acquire(new URL(server.url('/fast.xml')));
     const started = performance.now();
     const err = await fetchVia(waiter, '/fast.xml').catch((e: unknown) => e);
@@ -81,14 +81,14 @@ describe('HostLimiter', () => {
   });
 
   it('frees the slot of a holder that died without releasing it once its lease ends', async () => {
-    const dead = new HostLimiter(t.redis, t.keys.prefix, limits({ maxInFlight: 1, leaseMs: 200 }));
+    const dead = new HostLimiter(t.redis, t.keys.root, limits({ maxInFlight: 1, leaseMs: 200 }));
     await dead.acquire(new URL(server.url('/fast.xml'))); // never released
-    const alive = new HostLimiter(other, t.keys.prefix, limits({ maxInFlight: 1, maxWaitMs: 3_000 }));
+    const alive = new HostLimiter(other, t.keys.root, limits({ maxInFlight: 1, maxWaitMs: 3_000 }));
     expect((await fetchVia(alive, '/fast.xml')).kind).toBe('fetched');
   });
 
   it('keeps hosts apart: a busy host does not hold up another', async () => {
-    const limiter = new HostLimiter(t.redis, t.keys.prefix, limits({ maxInFlight: 1, maxWaitMs: 300 }));
+    const limiter = new HostLimiter(t.redis, t.keys.root, limits({ maxInFlight: 1, maxWaitMs: 300 }));
     const release = await limiter.acquire(new URL('http://busy.example/feed.xml'));
     expect((await fetchVia(limiter, '/fast.xml')).kind).toBe('fetched');
     await release();
