@@ -97,3 +97,16 @@ it('serialises concurrent reconciliations with a lock, ending in the same schedu
   expect(await schedulerIds()).toHaveLength(20);
   expect(await t.redis.exists(t.keys.reconcileLock)).toBe(0);
 });
+
+it('takes the reconcile lock over when its holder died without releasing it', async () => {
+  const { watchlist } = await writeWatchlist(dir, [{ id: 'a', url: 'http://127.0.0.1:9/a.xml' }]);
+  // A scheduler that crashed mid-reconcile: its lock stays until it expires.
+  await t.redis.set(t.keys.reconcileLock, 'dead-holder', 'PX', 1_500);
+  const reconcile = reconcileSchedulers(queue, watchlist, t.redis, t.keys, memory.log);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  expect(await schedulerIds()).toEqual([]);
+  const report = await reconcile;
+  expect(report.added).toEqual(['a']);
+  expect(await schedulerIds()).toEqual(['feed:a']);
+  expect(await t.redis.exists(t.keys.reconcileLock)).toBe(0);
+});
