@@ -9,6 +9,7 @@ import type { PollOutcome } from '../pipeline/poll-feed.js';
 import type { CliConnection } from './connect.js';
 import type { Logger } from '../logging/logger.js';
 import { CliError } from './cli-error.js';
+import { createRedis } from '../redis/connections.js';
 
 export interface TriggerResult {
   feedId: string;
@@ -36,7 +37,7 @@ export async function triggerPolls(
 ): Promise<TriggerResult[]> {
   const queue = openQueue<PollJobData>(POLL_QUEUE, conn.redis, conn.keys, options.log);
   // QueueEvents blocks on its connection, which must therefore retry forever; it gets its own.
-  const eventsConnection = options.wait ? conn.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true }) : undefined;
+  const eventsConnection = options.wait ? createRedis(conn.url, 'worker', options.log) : undefined;
   const events = eventsConnection ? new QueueEvents(POLL_QUEUE, { connection: eventsConnection, prefix: conn.keys.bullPrefix }) : undefined;
   events?.on('error', (err) => options.log.error({ err }, 'trigger: queue events error'));
   try {

@@ -135,8 +135,10 @@ type ScriptCall = (...args: (string | number | Buffer)[]) => Promise<unknown>;
 function scriptsOf(redis: Redis): { claim: ScriptCall; mark: ScriptCall } {
   const commands = redis as unknown as Record<string, ScriptCall | undefined>;
   if (!commands.veilleStoryClaimBuffer) {
-    redis.defineCommand('veilleStoryClaim', { numberOfKeys: 0, lua: CLAIM_LUA });
-    redis.defineCommand('veilleStoryMark', { numberOfKeys: 0, lua: MARK_LUA });
+    // One declared key (the index's base, same hash tag as every bucket) routes the script to the
+    // node that owns the deployment's slot on Redis Cluster; the buckets it touches are derived.
+    redis.defineCommand('veilleStoryClaim', { numberOfKeys: 1, lua: CLAIM_LUA });
+    redis.defineCommand('veilleStoryMark', { numberOfKeys: 1, lua: MARK_LUA });
   }
   return {
     claim: (...args) => (commands.veilleStoryClaimBuffer as ScriptCall).apply(redis, args),
@@ -164,7 +166,7 @@ export class StoryIndex {
     if (candidates.length === 0) return [];
     const args: (string | number | Buffer)[] = [this.base, weekOf(now), weeksFor(this.retentionMs), this.maxDistance, bucketTtlSeconds(this.retentionMs)];
     for (const c of candidates) args.push(fingerprintBytes(c.fingerprint), Buffer.from(c.articleId, 'hex'));
-    const reply = (await scriptsOf(this.redis).claim(...args)) as ClaimReply;
+    const reply = (await scriptsOf(this.redis).claim(this.base, ...args)) as ClaimReply;
     const matches: StoryMatch[] = [];
     for (let i = 0; i < reply.length; i += 4) {
       const kind = Number(reply[i]);
@@ -185,7 +187,7 @@ export class StoryIndex {
 
   private async setStatus(candidate: StoryCandidate, status: 's' | 'p', now: number): Promise<boolean> {
     const found = await scriptsOf(this.redis).mark(
-      this.base, weekOf(now), weeksFor(this.retentionMs),
+      this.base, this.base, weekOf(now), weeksFor(this.retentionMs),
       fingerprintBytes(candidate.fingerprint), Buffer.from(candidate.articleId, 'hex'), status,
     );
     return Number(found) === 1;
