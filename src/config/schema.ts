@@ -53,8 +53,46 @@ const feedSchema = z.strictObject({
   adaptiveInterval: z.boolean().optional(),
 });
 
+/** PostgreSQL URL: settings.sink.url, else $DATABASE_URL, else a local database named veille (docs/storage.md). */
+const DEFAULT_DATABASE_URL = 'postgres://127.0.0.1:5432/veille';
+const isPostgresUrl = (value: string): boolean => {
+  try {
+    const { protocol, hostname, pathname } = new URL(value);
+    return (protocol === 'postgres:' || protocol === 'postgresql:') && (hostname.length > 0 || pathname.length > 1);
+  } catch {
+    return false;
+  }
+};
+
+const postgresSinkSchema = z.strictObject({
+  type: z.literal('postgres'),
+  url: z.string().min(1).optional(),
+  /** Tables live in this schema, created and migrated by the store role itself. */
+  schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'schema: lower-case letters, digits and "_", starting with a letter or "_", at most 63 characters').default('veille'),
+  /** While PostgreSQL is down, storage jobs wait this long before the next try, doubling up to max. */
+  retry: z.strictObject({
+    initial: duration('initial', 10).default(1_000),
+    max: duration('max', 10).default(60_000),
+  }).prefault({}),
+  /** Bound on opening one connection: a host that does not answer counts as down after this. */
+  connectTimeout: duration('connectTimeout', 100).default(5_000),
+}).transform((sink, ctx) => {
+  const fromEnv = sink.url === undefined && process.env.DATABASE_URL !== undefined && process.env.DATABASE_URL !== '';
+  const url = sink.url ?? (fromEnv ? process.env.DATABASE_URL as string : DEFAULT_DATABASE_URL);
+  if (!isPostgresUrl(url)) {
+    ctx.addIssue({ code: 'custom', path: ['url'], message: `${fromEnv ? '$DATABASE_URL' : 'url'}: expected a PostgreSQL URL such as postgres://user:password@host:5432/veille` });
+    return z.NEVER;
+  }
+  if (sink.retry.max < sink.retry.initial) {
+    ctx.addIssue({ code: 'custom', path: ['retry', 'max'], message: `retry.max must be at least retry.initial` });
+    return z.NEVER;
+  }
+  return { ...sink, url };
+});
+
 const sinkSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ndjson'), path: z.string().min(1).default('data/articles.ndjson') }),
+  postgresSinkSchema,
 ]);
 
 const settingsSchema = z.strictObject({
