@@ -16,8 +16,15 @@ import type { Logger } from '../src/logging/logger.js';
 import { startScheduler, type SchedulerRole } from './scheduler.js';
 import { startPollWorker } from './poll-worker.js';
 import { startStoreWorker } from './store-worker.js';
+import { startNotifyWorker, type NotifyRole } from './notify-worker.js';
+import { NOTIFY_QUEUE, type NotifyJobData } from '../src/notify/notify-queue.js';
+import { notifyArticleKept } from '../src/notify/article-notifier.js';
+import { startHttpServer, type HttpServer } from '../src/http/http-server.js';
+import { assertBindAllowed, type ListenAddress } from '../src/http/listen-address.js';
+import { openArticleReader } from '../src/storage/open-sink.js';
+import type { ArticleReader } from '../src/storage/article-reader.js';
 
-export const ROLES = ['scheduler', 'poll', 'store'] as const;
+export const ROLES = ['scheduler', 'poll', 'store', 'notify'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface DaemonOptions {
@@ -30,6 +37,10 @@ export interface DaemonOptions {
   watchConfig: boolean;
   /** Use this Redis instead of locating one (demo, tests). */
   redisUrl?: string;
+  /** Serve the status page, dashboard, metrics and probes here (`--http`); off when absent. */
+  http?: ListenAddress;
+  /** Seconds between two looks at feed health for feed.* webhooks (tests shorten it). */
+  notifyWatchIntervalMs?: number;
   log: Logger;
 }
 
@@ -39,6 +50,9 @@ export interface Daemon {
   redisUrl: string;
   pollQueue: Queue<PollJobData>;
   storeQueue: Queue<StoreJobData>;
+  notifyQueue: Queue<NotifyJobData>;
+  /** Where the HTTP server listens, when `http` was given. */
+  httpUrl?: string;
   stop(reason: string): Promise<void>;
 }
 
@@ -56,6 +70,8 @@ async function closeWithin(worker: Worker, deadlineMs: number, log: Logger): Pro
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { log } = options;
   const live = await LiveWatchlist.open(options.configPath, log);
+  // Before Redis or anything else starts: an exposed server without a token is refused outright.
+  if (options.http) assertBindAllowed(options.http, live.current.settings.http.token, live.current.file);
   const located = options.redisUrl
     ? { url: options.redisUrl, source: 'given' as const, child: undefined }
     : await locateRedis({ dataDir: options.dataDir, startIfMissing: 'persistent' });
@@ -71,21 +87,37 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   await untilReady(commands, located.url);
   const pollQueue = openQueue<PollJobData>(POLL_QUEUE, commands, keys, log);
   const storeQueue = openQueue<StoreJobData>(STORE_QUEUE, commands, keys, log);
+  const notifyQueue = openQueue<NotifyJobData>(NOTIFY_QUEUE, commands, keys, log);
 
   const roles = new Set(options.roles);
   let sink: ArticleSink | undefined;
   let scheduler: SchedulerRole | undefined;
   const workers: Worker[] = [];
+  let notify: NotifyRole | undefined;
+  let reader: ArticleReader | undefined;
+  let http: HttpServer | undefined;
   try {
     if (roles.has('store')) {
       sink = await openSink(live.current.settings.sink);
       const stories = new StoryIndex(commands, keys, live.current.settings.dedupeRetention, live.current.settings.dedupe.nearDuplicateDistance);
-      workers.push(startStoreWorker({ workerConnection, stories, keys, sink, concurrency: live.current.settings.concurrency.store, log }));
+      workers.push(startStoreWorker({ workerConnection, stories, keys, sink, concurrency: live.current.settings.concurrency.store, log,
+        onArticleStored: notifyArticleKept(notifyQueue, live, log.child({ role: 'store' })) }));
       log.info({ sink: sink.description }, 'store: writing kept articles');
     }
     if (roles.has('poll')) workers.push(startPollWorker({ redis: commands, workerConnection, keys, live, storeQueue, log }));
     if (roles.has('scheduler')) scheduler = await startScheduler(pollQueue, live, commands, keys, log);
+    if (roles.has('notify')) {
+      notify = startNotifyWorker({ redis: commands, workerConnection, keys, live, queue: notifyQueue, log, ...(options.notifyWatchIntervalMs ? { watchIntervalMs: options.notifyWatchIntervalMs } : {}) });
+      log.info({ webhooks: live.current.settings.webhooks.length }, 'notify: delivering webhooks');
+    }
+    if (options.http) {
+      reader = openArticleReader(live.current.settings.sink);
+      http = await startHttpServer({ address: options.http, redis: commands, redisUrl: located.url, keys, live, reader, queues: { poll: pollQueue, store: storeQueue, notify: notifyQueue }, log });
+    }
   } catch (err) {
+    await http?.close();
+    await reader?.close();
+    await notify?.close(true);
     await Promise.allSettled(workers.map((w) => w.close(true)));
     await sink?.close();
     commands.disconnect();
@@ -107,11 +139,20 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       const started = performance.now();
       log.info({ reason, deadlineMs: options.shutdownTimeoutMs }, 'shutdown: letting active jobs finish');
       live.close();
+      // The web server first: no trigger may queue a poll once pollers are stopping.
+      await http?.close();
+      await reader?.close();
       await scheduler?.close();
       // Poll jobs enqueue store jobs, so pollers stop before the store worker.
       for (const worker of workers.slice().reverse()) await closeWithin(worker, options.shutdownTimeoutMs, log);
+      // Deliveries last: the store worker may still have queued some while finishing.
+      if (notify) {
+        await notify.watcher.stop();
+        await closeWithin(notify.worker, options.shutdownTimeoutMs, log);
+      }
       await pollQueue.close();
       await storeQueue.close();
+      await notifyQueue.close();
       await sink?.close();
       await commands.quit().catch(() => commands.disconnect());
       await workerConnection.quit().catch(() => workerConnection.disconnect());
@@ -123,5 +164,5 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     })();
     return stopping;
   };
-  return { live, keys, redisUrl: located.url, pollQueue, storeQueue, stop };
+  return { live, keys, redisUrl: located.url, pollQueue, storeQueue, notifyQueue, ...(http ? { httpUrl: http.url } : {}), stop };
 }

@@ -10,6 +10,7 @@ import { parseDuration, formatDuration } from '../config/duration.js';
 import { RedisUnavailableError } from '../redis/locate-redis.js';
 import { FeedError } from '../feeds/errors.js';
 import { startDaemon, ROLES, type Role } from '../../workers/daemon.js';
+import { HttpOptionError, parseListenAddress, type ListenAddress } from '../http/listen-address.js';
 import { connectToDaemonRedis } from './connect.js';
 import { selectFeeds, triggerPolls } from './trigger.js';
 import { readStatus, formatStatusTable } from './status.js';
@@ -57,7 +58,8 @@ export function buildProgram(): Command {
     .addOption(new Option('--only <roles>', `run only these roles, comma-separated (${ROLES.join(', ')}); repeatable`).argParser(parseRoles))
     .option('--shutdown-timeout <duration>', 'on SIGTERM/SIGINT, how long active jobs may take to finish', durationOption, 30_000)
     .option('--no-watch', 'do not reload the watchlist when the file changes (SIGHUP still does)')
-    .action(async (opts: { only?: Role[]; shutdownTimeout: number; watch: boolean }, cmd: Command) => {
+    .option('--http <host:port>', 'serve the status page, queue dashboard, /metrics, /healthz and /readyz here, e.g. 127.0.0.1:8080 (beyond loopback needs settings.http.token)', parseListenAddress)
+    .action(async (opts: { only?: Role[]; shutdownTimeout: number; watch: boolean; http?: ListenAddress }, cmd: Command) => {
       const g = globals(cmd);
       const log = createLogger();
       const daemon = await startDaemon({
@@ -67,6 +69,7 @@ export function buildProgram(): Command {
         dataDir: g.dataDir,
         shutdownTimeoutMs: opts.shutdownTimeout,
         watchConfig: opts.watch,
+        ...(opts.http ? { http: opts.http } : {}),
         log,
       });
       let signals = 0;
@@ -179,7 +182,7 @@ function reportError(err: unknown): number {
     process.stderr.write(`${err.message}\n`);
     return err.exitCode;
   }
-  if (err instanceof ConfigError || err instanceof RedisUnavailableError || err instanceof FeedError) {
+  if (err instanceof ConfigError || err instanceof RedisUnavailableError || err instanceof FeedError || err instanceof HttpOptionError) {
     process.stderr.write(`${err.message}\n`);
     return 1;
   }

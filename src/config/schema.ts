@@ -95,6 +95,17 @@ const sinkSchema = z.discriminatedUnion('type', [
   postgresSinkSchema,
 ]);
 
+export const WEBHOOK_EVENTS = ['article.kept', 'feed.failing', 'feed.silent', 'feed.recovered'] as const;
+
+const webhookSchema = z.strictObject({
+  url: httpUrl,
+  events: z.array(z.enum(WEBHOOK_EVENTS, { message: `expected one of ${WEBHOOK_EVENTS.join(', ')}` })).min(1, `name at least one event: ${WEBHOOK_EVENTS.join(', ')}`),
+  /** Signs each body: header X-Veille-Signature-256: sha256=<HMAC-SHA256 hex>. */
+  secret: z.string().min(1).optional(),
+  /** Bound on one delivery attempt, connect to last byte. */
+  timeout: duration('timeout', 100).default(10_000),
+});
+
 const settingsSchema = z.strictObject({
   userAgent: z.string().min(1).default('Veille/0.1 (news monitoring; French RSS/Atom reader)'),
   defaultInterval: duration('defaultInterval', 1_000).default(900_000),
@@ -155,6 +166,21 @@ const settingsSchema = z.strictObject({
     /** Article links come from third parties: loopback, private, link-local and metadata addresses are refused unless listed here (CIDR, e.g. 127.0.0.1/32). */
     allowRanges: z.array(z.string().refine(isCidr, { message: 'expected an IP range in CIDR notation, e.g. 10.0.0.0/8 or 127.0.0.1/32' })).default([]),
   }).prefault({}),
+  // The HTTP server of `veille start --http` (docs/operations.md).
+  http: z.strictObject({
+    /** Needed to trigger polls and open the queue dashboard, and to bind beyond loopback. */
+    token: z.string().min(16, 'http.token: use at least 16 characters, e.g. the output of `openssl rand -hex 32`').optional(),
+  }).prefault({}),
+  // Notifications: one POST per event to each webhook subscribed to it (docs/operations.md).
+  webhooks: z.array(webhookSchema).default([]).superRefine((hooks, ctx) => {
+    const seen = new Map<string, number>();
+    hooks.forEach((hook, index) => {
+      const first = seen.get(hook.url);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [index, 'url'], message: `webhook ${hook.url} is listed twice (also webhooks[${first}]); list all its events in one entry` });
+      } else seen.set(hook.url, index);
+    });
+  }),
 }).prefault({});
 
 export const watchlistSchema = z.strictObject({
@@ -177,3 +203,5 @@ export type WatchlistInput = z.input<typeof watchlistSchema>;
 export type WatchlistData = z.output<typeof watchlistSchema>;
 export type Settings = WatchlistData['settings'];
 export type FeedConfig = WatchlistData['feeds'][number];
+export type WebhookConfig = Settings['webhooks'][number];
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
