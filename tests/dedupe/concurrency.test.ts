@@ -3,45 +3,25 @@
  * twelve feeds that share most of their stories (under different URLs, guids and site chrome).
  * Every story must be stored once, every other listing recorded once as a sighting.
  */
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { rm } from 'node:fs/promises';
-import { startFixtureFeedServer, type FixtureFeedServer } from '../../src/demo/fixture-feed-server.js';
+import { expect, it } from 'vitest';
 import { openQueue, POLL_QUEUE, STORE_QUEUE, type PollJobData, type StoreJobData } from '../../src/queues/queues.js';
 import { articlesOf, readNdjsonStore } from '../../src/storage/ndjson-sink.js';
 import { identify } from '../../src/dedupe/content-hash.js';
 import { hammingDistance } from '../../src/dedupe/simhash.js';
-import { openTestRedis, type TestRedis } from '../support/redis.js';
+import { useTestEnvironment } from '../support/environment.js';
 import { memoryLog } from '../support/memory-log.js';
-import { tempDir, writeWatchlist } from '../support/watchlist.js';
+import { writeWatchlist, ndjsonPath } from '../support/watchlist.js';
 import { ITEMS, rssFeed, type FixtureItem } from '../support/feed-xml.js';
-import { startCli, type RunningCli } from '../support/cli.js';
+import { startCli } from '../support/cli.js';
 import { generateStories, seededRandom } from './story-generator.js';
 
-let server: FixtureFeedServer;
-let t: TestRedis;
-let dir: string;
-const processes: RunningCli[] = [];
-
-beforeEach(async () => {
-  server = await startFixtureFeedServer();
-  t = await openTestRedis();
-  dir = await tempDir();
-});
-
-afterEach(async () => {
-  for (const p of processes.splice(0)) {
-    if (p.child.exitCode === null) p.child.kill('SIGKILL');
-    await p.exited;
-  }
-  await server.close();
-  await t.cleanup();
-  await rm(dir, { recursive: true, force: true });
-});
+const env = useTestEnvironment();
 
 const FEEDS = 12;
 const STORIES = 24;
 
 it('stores each story exactly once with four poll processes on overlapping feeds', async () => {
+  const { server, t, dir, processes } = env;
   const stories = generateStories(STORIES, 7);
   // The generated stories must be distinct stories for the count to mean anything.
   const ids = stories.map((s) => identify({ title: s.title, summary: s.paragraphs.join('\n'), content: '' }));
@@ -63,10 +43,10 @@ it('stores each story exactly once with four poll processes on overlapping feeds
   }
   const { file, watchlist } = await writeWatchlist(dir, Array.from({ length: FEEDS }, (_, f) => ({ id: `journal-${f}`, url: server.url(`/feed-${f}.xml`), interval: '1h' })), { concurrency: { poll: 4, store: 2 } });
 
-  const env = { REDIS_URL: t.url };
+  const redisEnv = { REDIS_URL: t.url };
   const common = ['--config', file, '--prefix', t.keys.prefix, 'start', '--no-watch'];
-  for (let i = 0; i < 4; i += 1) processes.push(startCli([...common, '--only', 'poll'], env));
-  processes.push(startCli([...common, '--only', 'store'], env));
+  for (let i = 0; i < 4; i += 1) processes.push(startCli([...common, '--only', 'poll'], redisEnv));
+  processes.push(startCli([...common, '--only', 'store'], redisEnv));
   await Promise.all(processes.map((p) => p.waitForLine((l) => l.msg === 'daemon: started')));
 
   const { log } = memoryLog('warn');
@@ -90,7 +70,7 @@ it('stores each story exactly once with four poll processes on overlapping feeds
     const pollers = processes.slice(0, 4).filter((p) => p.lines.some((l) => l.msg === 'poll: done'));
     expect(pollers.length).toBeGreaterThanOrEqual(2);
 
-    const records = await readNdjsonStore(watchlist.settings.sink.path);
+    const records = await readNdjsonStore(ndjsonPath(watchlist));
     const articles = articlesOf(records);
     expect(articles).toHaveLength(listed.size);
     expect(new Set(articles.map((a) => a.id)).size).toBe(listed.size);

@@ -4,10 +4,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Queue, Worker } from 'bullmq';
-import { startFixtureFeedServer, type FixtureFeedServer } from '../../src/demo/fixture-feed-server.js';
+import type { FixtureFeedServer } from '../../src/demo/fixture-feed-server.js';
 import { pollFeed, type PollDeps } from '../../src/pipeline/poll-feed.js';
 import { openQueue, STORE_QUEUE, type StoreJobData } from '../../src/queues/queues.js';
 import { NdjsonSink, articlesOf, readNdjsonStore } from '../../src/storage/ndjson-sink.js';
@@ -16,29 +16,26 @@ import { identify } from '../../src/dedupe/content-hash.js';
 import { startStoreWorker } from '../../workers/store-worker.js';
 import { FeedStates } from '../../src/pipeline/feed-state.js';
 import type { Watchlist, FeedSource } from '../../src/config/watchlist.js';
-import { openTestRedis, type TestRedis } from '../support/redis.js';
+import type { TestRedis } from '../support/redis.js';
+import { useTestEnvironment } from '../support/environment.js';
 import { memoryLog } from '../support/memory-log.js';
-import { REPO_ROOT, tempDir, writeWatchlist } from '../support/watchlist.js';
+import { REPO_ROOT, writeWatchlist, ndjsonPath } from '../support/watchlist.js';
 import { MALFORMED_FEED, ITEMS, atomFeed, rssFeed } from '../support/feed-xml.js';
 
+const env = useTestEnvironment();
 let server: FixtureFeedServer;
 let t: TestRedis;
 let dir: string;
 let storeQueue: Queue<StoreJobData>;
 const { log } = memoryLog('warn');
 
-beforeEach(async () => {
-  server = await startFixtureFeedServer();
-  t = await openTestRedis();
-  dir = await tempDir();
+beforeEach(() => {
+  ({ server, t, dir } = env);
   storeQueue = openQueue<StoreJobData>(STORE_QUEUE, t.redis, t.keys, log);
 });
 
 afterEach(async () => {
   await storeQueue.close();
-  await server.close();
-  await t.cleanup();
-  await rm(dir, { recursive: true, force: true });
 });
 
 async function setup(feeds: { id: string; path: string }[]): Promise<{ watchlist: Watchlist; feed: (id: string) => FeedSource; deps: PollDeps }> {
@@ -77,19 +74,19 @@ describe('pollFeed', () => {
     expect(second.kept[0]?.title).toBe(ITEMS.lavrov.title);
     expect(second.duplicateOf[0]).toMatchObject({ title: ITEMS.alliance.title, articleId: first.kept[0]?.articleId, distance: 0, contentHash: first.kept[0]?.contentHash });
 
-    const sink = await NdjsonSink.open(watchlist.settings.sink.path);
+    const sink = await NdjsonSink.open(ndjsonPath(watchlist));
     const worker = startStoreWorker({ workerConnection: t.workerConnection, stories: storiesOf(watchlist), keys: t.keys, sink, concurrency: 2, log });
     try {
       await drainStore(worker);
       // A retried storage job (same article, another job) must not add a line.
-      const [record] = articlesOf(await readNdjsonStore(watchlist.settings.sink.path)).filter((r) => r.article.feedId === 'a');
+      const [record] = articlesOf(await readNdjsonStore(ndjsonPath(watchlist))).filter((r) => r.article.feedId === 'a');
       await storeQueue.add('article', { record: record! }, { jobId: `retry-${record!.id}` });
       await drainStore(worker);
     } finally {
       await worker.close();
       await sink.close();
     }
-    const records = await readNdjsonStore(watchlist.settings.sink.path);
+    const records = await readNdjsonStore(ndjsonPath(watchlist));
     const stored = articlesOf(records);
     expect(stored.map((r) => r.article.title).sort()).toEqual([ITEMS.alliance.title, ITEMS.lavrov.title].sort());
     // Where else the story appeared: feed B's copy, under its canonical URL.
@@ -104,7 +101,7 @@ describe('pollFeed', () => {
       const field = alliance.article[hit.field === 'title' ? 'title' : hit.field];
       expect(field.slice(hit.start, hit.end)).toBe(hit.text);
     }
-    const lines = (await readFile(watchlist.settings.sink.path, 'utf8')).trim().split('\n');
+    const lines = (await readFile(ndjsonPath(watchlist), 'utf8')).trim().split('\n');
     expect(lines).toHaveLength(3);
   });
 

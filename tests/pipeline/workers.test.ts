@@ -3,31 +3,24 @@
  * (and is not retried), while the other feeds' jobs go on.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { rm } from 'node:fs/promises';
 import { QueueEvents, type Queue } from 'bullmq';
-import { startFixtureFeedServer, type FixtureFeedServer } from '../../src/demo/fixture-feed-server.js';
+import type { FixtureFeedServer } from '../../src/demo/fixture-feed-server.js';
 import { LiveWatchlist } from '../../src/config/live-watchlist.js';
 import { openQueue, POLL_QUEUE, STORE_QUEUE, type PollJobData, type StoreJobData } from '../../src/queues/queues.js';
 import { startPollWorker } from '../../workers/poll-worker.js';
-import { openTestRedis, type TestRedis } from '../support/redis.js';
+import type { TestRedis } from '../support/redis.js';
+import { useTestEnvironment } from '../support/environment.js';
 import { memoryLog } from '../support/memory-log.js';
-import { tempDir, writeWatchlist } from '../support/watchlist.js';
+import { writeWatchlist } from '../support/watchlist.js';
 import { MALFORMED_FEED, ITEMS, rssFeed } from '../support/feed-xml.js';
 
+const env = useTestEnvironment();
 let server: FixtureFeedServer;
 let t: TestRedis;
 let dir: string;
 
-beforeEach(async () => {
-  server = await startFixtureFeedServer();
-  t = await openTestRedis();
-  dir = await tempDir();
-});
-
-afterEach(async () => {
-  await server.close();
-  await t.cleanup();
-  await rm(dir, { recursive: true, force: true });
+beforeEach(() => {
+  ({ server, t, dir } = env);
 });
 
 

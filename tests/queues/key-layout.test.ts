@@ -3,35 +3,14 @@
  * store, dedupe), every key the deployment wrote carries the same single hash tag `{prefix}`, so
  * all of them hash to one slot and the multi-key scripts and pipelines stay legal on a cluster.
  */
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { rm } from 'node:fs/promises';
-import { startFixtureFeedServer, type FixtureFeedServer } from '../../src/demo/fixture-feed-server.js';
+import { expect, it } from 'vitest';
 import { createKeyspace } from '../../src/queues/keyspace.js';
-import { openTestRedis, type TestRedis } from '../support/redis.js';
-import { tempDir, writeWatchlist } from '../support/watchlist.js';
+import { useTestEnvironment } from '../support/environment.js';
+import { writeWatchlist } from '../support/watchlist.js';
 import { ITEMS, rssFeed } from '../support/feed-xml.js';
-import { runCli, startCli, type RunningCli } from '../support/cli.js';
+import { runCli, startCli } from '../support/cli.js';
 
-let server: FixtureFeedServer;
-let t: TestRedis;
-let dir: string;
-let daemon: RunningCli | undefined;
-
-beforeEach(async () => {
-  server = await startFixtureFeedServer();
-  t = await openTestRedis();
-  dir = await tempDir();
-});
-
-afterEach(async () => {
-  if (daemon && daemon.child.exitCode === null) {
-    daemon.child.kill('SIGKILL');
-    await daemon.exited;
-  }
-  await server.close();
-  await t.cleanup();
-  await rm(dir, { recursive: true, force: true });
-});
+const env = useTestEnvironment();
 
 /** The part of a key Redis Cluster hashes: the first {…} with something inside, else the whole key. */
 function hashTag(key: string): string {
@@ -41,11 +20,13 @@ function hashTag(key: string): string {
 }
 
 it('puts every key of a deployment under one hash tag', async () => {
+  const { server, t, dir } = env;
   expect(createKeyspace('veille').root).toBe('{veille}');
   server.setRoute('/a.xml', { body: rssFeed('A', [ITEMS.alliance, ITEMS.lavrov, ITEMS.football]), etag: '"1"', contentType: 'application/rss+xml' });
   server.setRoute('/b.xml', { body: rssFeed('B', [{ ...ITEMS.alliance, link: 'https://b.example/x', guid: 'b-1' }]), contentType: 'application/rss+xml' });
   const { file } = await writeWatchlist(dir, [{ id: 'a', url: server.url('/a.xml'), interval: '1h' }, { id: 'b', url: server.url('/b.xml'), interval: '1h' }]);
-  daemon = startCli(['--config', file, '--prefix', t.keys.prefix, 'start'], { REDIS_URL: t.url });
+  const daemon = startCli(['--config', file, '--prefix', t.keys.prefix, 'start'], { REDIS_URL: t.url });
+  env.processes.push(daemon);
   await daemon.waitForLine((l) => l.msg === 'daemon: started');
   const result = await runCli(['--config', file, '--prefix', t.keys.prefix, 'trigger', '--all', '--wait'], { REDIS_URL: t.url });
   expect(result.code).toBe(0);

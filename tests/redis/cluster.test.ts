@@ -12,7 +12,7 @@ import path from 'node:path';
 import { startFixtureFeedServer, type FixtureFeedServer } from '../../src/demo/fixture-feed-server.js';
 import { findRedisServer, pingRedis } from '../../src/redis/locate-redis.js';
 import { articlesOf, readNdjsonStore } from '../../src/storage/ndjson-sink.js';
-import { tempDir, writeWatchlist } from '../support/watchlist.js';
+import { tempDir, writeWatchlist, ndjsonPath } from '../support/watchlist.js';
 import { ITEMS, rssFeed } from '../support/feed-xml.js';
 import { runCli, startCli } from '../support/cli.js';
 
@@ -80,11 +80,11 @@ it('polls, dedupes and stores through a Redis Cluster', async () => {
     // The scheduler's first run polls both feeds at once; the story index keeps the shared story once.
     await daemon.waitForLine((l) => l.msg === 'poll: done' && l.feedId === 'a');
     await daemon.waitForLine((l) => l.msg === 'poll: done' && l.feedId === 'b');
-    for (let i = 0; i < 100 && articlesOf(await readNdjsonStore(watchlist.settings.sink.path)).length < 2; i += 1) await new Promise((r) => setTimeout(r, 100));
-    const records = await readNdjsonStore(watchlist.settings.sink.path);
+    for (let i = 0; i < 100 && articlesOf(await readNdjsonStore(ndjsonPath(watchlist))).length < 2; i += 1) await new Promise((r) => setTimeout(r, 100));
+    const records = await readNdjsonStore(ndjsonPath(watchlist));
     expect(articlesOf(records).map((a) => a.article.title).sort()).toEqual([ITEMS.alliance.title, ITEMS.lavrov.title].sort());
-    for (let i = 0; i < 50 && !(await readNdjsonStore(watchlist.settings.sink.path)).some((r) => r.kind === 'sighting'); i += 1) await new Promise((r) => setTimeout(r, 100));
-    expect((await readNdjsonStore(watchlist.settings.sink.path)).filter((r) => r.kind === 'sighting')).toHaveLength(1);
+    for (let i = 0; i < 50 && !(await readNdjsonStore(ndjsonPath(watchlist))).some((r) => r.kind === 'sighting'); i += 1) await new Promise((r) => setTimeout(r, 100));
+    expect((await readNdjsonStore(ndjsonPath(watchlist))).filter((r) => r.kind === 'sighting')).toHaveLength(1);
     // The CLI reaches the daemon through the cluster too.
     const again = await runCli(['--config', file, '--prefix', 'cluster-test', 'trigger', 'a', '--wait'], env);
     expect(again.stderr).toBe('');

@@ -41,3 +41,10 @@ export async function writeWatchlist(dir: string, feeds: TestFeed[], settings: R
   await writeFile(file, watchlistYaml(feeds, { sink: { type: 'ndjson', path: path.join(dir, 'articles.ndjson') }, ...settings }));
   return { file, watchlist: await loadWatchlist(file) };
 }
+
+/** The NDJSON store file of a test watchlist (writeWatchlist always configures one). */
+export function ndjsonPath(watchlist: Watchlist): string {
+  const sink = watchlist.settings.sink;
+  if (sink.type !== 'ndjson') throw new Error(`test watchlist ${watchlist.file} has a ${sink.type} sink, not ndjson`);
+  return sink.path;
+}
