@@ -19,6 +19,8 @@ import { describeOutcome } from './print-outcome.js';
 import { runDemo } from './demo.js';
 import { CliError } from './cli-error.js';
 import { registerRulesCommands } from './rules-commands.js';
+import { registerSearchCommand } from './search.js';
+import { describeSinkSettings } from '../storage/open-sink.js';
 
 interface GlobalOptions {
   config?: string;
@@ -149,7 +151,7 @@ export function buildProgram(): Command {
         out(`    ${feed.id.padEnd(28)} every ${formatDuration(feed.intervalMs).padEnd(6)} ${feed.enabled ? '' : '(disabled) '}${feed.url}`);
       }
       out(`  watches: ${watchlist.ruleSet.watchIds.join(', ') || '(none: nothing will be kept)'} (rules version ${watchlist.ruleSet.version})`);
-      out(`  sink: ${watchlist.settings.sink.type} ${watchlist.settings.sink.path}`);
+      out(`  sink: ${describeSinkSettings(watchlist.settings.sink)}`);
       out(`  first poll keeps items newer than ${formatDuration(watchlist.settings.firstPollMaxAge)}; dedupe remembers ${formatDuration(watchlist.settings.dedupeRetention)}`);
     });
 
@@ -173,6 +175,7 @@ export function buildProgram(): Command {
     });
 
   registerRulesCommands(program);
+  registerSearchCommand(program);
   return program;
 }
 
