@@ -60,6 +60,12 @@ function ago(iso: string | null, now: number): string {
   return `${Math.round(s / 86_400)} d ago`;
 }
 
+/** ISO time as "2026-11-23 08:12 UTC": short, and the same on every phone. */
+function when(iso: string | null): string {
+  if (!iso || Number.isNaN(Date.parse(iso))) return '?';
+  return `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 function feedRow(feed: FeedStatus, data: StatusPageData): string {
   const trigger = data.authorized && feed.enabled
     ? `<form class="inline" method="post" action="/feeds/${encodeURIComponent(feed.feedId)}/trigger"><button type="submit" data-feed="${e(feed.feedId)}">Poll now</button></form>`
@@ -90,7 +96,7 @@ function articleCard(view: ArticleView): string {
   const link = a.url ? `<a href="${e(a.url)}" rel="noreferrer noopener">${title}</a>` : title;
   return `<article data-article="${e(article.id)}">
 <h3>${link}</h3>
-<div class="meta">${e(a.feedId)} · published ${e(a.publishedAt ?? '?')} · kept ${e(article.keptAt)}${elsewhere}</div>
+<div class="meta">${e(a.feedId)} · published ${e(when(a.publishedAt))} · kept ${e(when(article.keptAt))}${elsewhere}</div>
 <div class="meta">kept by ${e(why)}</div>
 ${body ? `<p>${body}</p>` : ''}${content ? `<p class="meta">${content}</p>` : ''}
 </article>`;
