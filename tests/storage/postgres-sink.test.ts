@@ -106,6 +106,9 @@ describe('PostgresReader', () => {
       // "coréen" finds "nord-coréen" and "nord-coréens" (the French stemmer), both articles.
       const found = await reader.search('coréen');
       expect(found.map((v) => v.article.id).sort()).toEqual([a.id, old.id].sort());
+      // Accents and case as people type them.
+      expect((await reader.search('NORD COREENS')).map((v) => v.article.id).sort()).toEqual([a.id, old.id].sort());
+      expect((await reader.search('sergueï lavrov')).map((v) => v.article.id)).toEqual([c.id]);
       // Title weighted above text: Koursk is in the second article's title.
       expect((await reader.search('soldats russes'))[0]?.article.id).toBe(old.id);
       expect(await reader.search('coréen', { since: new Date(Date.now() - 86_400_000) })).toHaveLength(1);

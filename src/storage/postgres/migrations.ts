@@ -7,6 +7,7 @@
  */
 import type pg from 'pg';
 import { quoteIdentifier } from './connection.js';
+import { unaccentedSql } from './unaccented.js';
 
 export interface Migration {
   version: number;
@@ -36,8 +37,8 @@ export const MIGRATIONS: readonly Migration[] = [
         kept_at       timestamptz NOT NULL,
         matches       jsonb NOT NULL,
         search        tsvector GENERATED ALWAYS AS (
-                        setweight(to_tsvector('french', title), 'A') ||
-                        setweight(to_tsvector('french', summary || ' ' || content), 'B')) STORED
+                        setweight(to_tsvector('french', ${unaccentedSql('title')}), 'A') ||
+                        setweight(to_tsvector('french', ${unaccentedSql("summary || ' ' || content")}), 'B')) STORED
       );
       CREATE INDEX articles_search_idx ON ${s}.articles USING gin (search);
       CREATE INDEX articles_kept_at_idx ON ${s}.articles (kept_at DESC);

@@ -1,14 +1,15 @@
 /**
  * The read side of the PostgreSQL store: the latest articles, a French full-text search
- * (`websearch_to_tsquery('french', …)` over the generated, GIN-indexed `search` column, ranked
- * with the title weighted above the text), and counts per UTC day. Read-only: it never migrates,
- * so it works against a store another process owns.
+ * (`websearch_to_tsquery('french', …)` over the generated, GIN-indexed `search` column, accents
+ * removed on both sides, ranked with the title weighted above the text), and counts per UTC
+ * day. Read-only: it never migrates, so it works against a store another process owns.
  */
 import type pg from 'pg';
 import type { ArticleReader, ArticleView, SearchOptions } from '../article-reader.js';
 import { createPool, describeDatabase, quoteIdentifier, whileAvailable, type PostgresSinkSettings } from './connection.js';
 import { ARTICLE_COLUMNS, articleFromRow, sightingFromRow, type ArticleRow, type SightingRow } from './article-rows.js';
 import { lastDays } from '../days.js';
+import { unaccentedSql } from './unaccented.js';
 
 export class PostgresReader implements ArticleReader {
   readonly description: string;
@@ -46,7 +47,7 @@ export class PostgresReader implements ArticleReader {
     return this.read([], async () => {
       const { rows } = await this.pool.query<ArticleRow>(
         `SELECT ${ARTICLE_COLUMNS}
-           FROM ${this.s}.articles, websearch_to_tsquery('french', $1) AS q
+           FROM ${this.s}.articles, websearch_to_tsquery('french', ${unaccentedSql('$1::text')}) AS q
           WHERE search @@ q AND kept_at >= $2
           ORDER BY ts_rank_cd(search, q) DESC, kept_at DESC, id
           LIMIT $3`,
