@@ -64,7 +64,7 @@ describe('veille search on the NDJSON store', () => {
 
 describe('veille search on PostgreSQL', () => {
   let pg: TestPostgres;
-  beforeEach(() => { pg = openTestPostgres(); });
+  beforeEach(async () => { pg = await openTestPostgres(); });
   afterEach(async () => { await pg.cleanup(); });
 
   it('searches with French stemming, best match first, limited and filtered by date', async () => {

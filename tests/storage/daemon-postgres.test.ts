@@ -21,7 +21,7 @@ let dir: string;
 let daemon: RunningCli | undefined;
 beforeEach(async () => {
   r = await openTestRedis();
-  p = openTestPostgres();
+  p = await openTestPostgres();
   proxy = await startTcpProxy('127.0.0.1', Number(new URL(p.url).port || 5432));
   dir = await tempDir();
 });
@@ -38,9 +38,9 @@ afterEach(async () => {
 
 it('starts with PostgreSQL down, logs what it waits for, and stores the job when PostgreSQL is back', async () => {
   await proxy.down();
-  const target = `127.0.0.1:${proxy.port}/test`;
+  const target = `127.0.0.1:${proxy.port}${new URL(p.url).pathname}`;
   const { file } = await writeWatchlist(dir, [], {
-    sink: { type: 'postgres', url: `postgres://127.0.0.1:${proxy.port}/test`, schema: p.schema, retry: { initial: '200ms', max: '1s' }, connectTimeout: '1s' },
+    sink: { type: 'postgres', url: p.urlVia(proxy.port), schema: p.schema, retry: { initial: '200ms', max: '1s' }, connectTimeout: '1s' },
   });
   daemon = startCli(['--config', file, '--prefix', r.keys.prefix, 'start', '--only', 'store'], { REDIS_URL: r.url });
   await daemon.waitForLine((l) => l.msg === 'daemon: started');

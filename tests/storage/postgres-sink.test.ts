@@ -8,7 +8,7 @@ import { openTestPostgres, type TestPostgres } from '../support/postgres.js';
 import { articleRecord, sightingOf, updateOf } from './records.js';
 
 let t: TestPostgres;
-beforeEach(() => { t = openTestPostgres(); });
+beforeEach(async () => { t = await openTestPostgres(); });
 afterEach(async () => { await t.cleanup(); });
 
 const count = async (table: string) => Number((await t.query<{ n: string }>(`SELECT count(*) AS n FROM ${t.schema}.${table}`))[0]!.n);

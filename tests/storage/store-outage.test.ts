@@ -40,7 +40,7 @@ describe('store worker with PostgreSQL down', () => {
   let sink: PostgresSink | undefined;
   beforeEach(async () => {
     r = await openTestRedis();
-    p = openTestPostgres();
+    p = await openTestPostgres();
     proxy = await startTcpProxy('127.0.0.1', Number(new URL(p.url).port || 5432));
   });
   afterEach(async () => {
@@ -60,7 +60,7 @@ describe('store worker with PostgreSQL down', () => {
   };
 
   it('holds the jobs without spending attempts, then stores each record once when PostgreSQL is back', async () => {
-    const viaProxy = `postgres://127.0.0.1:${proxy.port}${new URL(p.url).pathname}`;
+    const viaProxy = p.urlVia(proxy.port);
     // Opened while PostgreSQL answers: the schema exists; then the outage begins.
     sink = await PostgresSink.open(p.sink({ url: viaProxy, retry: { initial: 100, max: 400 }, connectTimeout: 1_000 }));
     await proxy.down();
@@ -94,9 +94,9 @@ describe('store worker with PostgreSQL down', () => {
 
     const waiting = lines.filter((l) => String(l.msg).startsWith('store: waiting for PostgreSQL'));
     expect(waiting).toHaveLength(1);
-    expect(waiting[0]).toMatchObject({ level: 40, role: 'store', target: `127.0.0.1:${proxy.port}/test`, reason: 'ECONNREFUSED', jobsWaiting: records.length });
-    expect(waiting[0]!.msg).toBe(`store: waiting for PostgreSQL at 127.0.0.1:${proxy.port}/test (ECONNREFUSED); ${records.length} jobs waiting`);
-    const back = lines.filter((l) => String(l.msg).startsWith(`store: PostgreSQL at 127.0.0.1:${proxy.port}/test is back`));
+    expect(waiting[0]).toMatchObject({ level: 40, role: 'store', target: `127.0.0.1:${proxy.port}${new URL(p.url).pathname}`, reason: 'ECONNREFUSED', jobsWaiting: records.length });
+    expect(waiting[0]!.msg).toBe(`store: waiting for PostgreSQL at 127.0.0.1:${proxy.port}${new URL(p.url).pathname} (ECONNREFUSED); ${records.length} jobs waiting`);
+    const back = lines.filter((l) => String(l.msg).startsWith(`store: PostgreSQL at 127.0.0.1:${proxy.port}${new URL(p.url).pathname} is back`));
     expect(back).toHaveLength(1);
     expect(back[0]!.durationMs).toBeGreaterThanOrEqual(waited - 100);
     // The waits grew: 100 ms first, 400 ms (the cap) by the end.
