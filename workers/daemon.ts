@@ -21,6 +21,7 @@ import { NOTIFY_QUEUE, type NotifyJobData } from '../src/notify/notify-queue.js'
 import { notifyArticleKept } from '../src/notify/article-notifier.js';
 import { startHttpServer, type HttpServer } from '../src/http/http-server.js';
 import { assertBindAllowed, type ListenAddress } from '../src/http/listen-address.js';
+import { configuredToken } from '../src/http/auth.js';
 import { openArticleReader } from '../src/storage/open-sink.js';
 import type { ArticleReader } from '../src/storage/article-reader.js';
 
@@ -71,7 +72,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const { log } = options;
   const live = await LiveWatchlist.open(options.configPath, log);
   // Before Redis or anything else starts: an exposed server without a token is refused outright.
-  if (options.http) assertBindAllowed(options.http, live.current.settings.http.token, live.current.file);
+  if (options.http) assertBindAllowed(options.http, configuredToken(live.current.settings), live.current.file);
   const located = options.redisUrl
     ? { url: options.redisUrl, source: 'given' as const, child: undefined }
     : await locateRedis({ dataDir: options.dataDir, startIfMissing: 'persistent' });

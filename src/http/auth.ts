@@ -6,8 +6,21 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
+import { HttpOptionError } from './listen-address.js';
 
 export const SESSION_COOKIE = 'veille_session';
+
+/**
+ * The token: settings.http.token, else $VEILLE_HTTP_TOKEN (containers pass secrets in the
+ * environment rather than in the watchlist). Undefined when neither is set.
+ */
+export function configuredToken(settings: { http: { token?: string | undefined } }, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const token = settings.http.token ?? (env.VEILLE_HTTP_TOKEN || undefined);
+  if (token !== undefined && token.length < 16) {
+    throw new HttpOptionError('VEILLE_HTTP_TOKEN: use at least 16 characters, e.g. the output of `openssl rand -hex 32`');
+  }
+  return token;
+}
 
 /** Equal strings in time independent of where they differ (hashing first evens out lengths). */
 export function sameSecret(given: string, expected: string): boolean {

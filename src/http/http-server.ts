@@ -21,7 +21,7 @@ import type { Keyspace } from '../queues/keyspace.js';
 import type { NotifyJobData } from '../notify/notify-queue.js';
 import type { Logger } from '../logging/logger.js';
 import { createMetrics } from '../metrics/veille-metrics.js';
-import { isAuthorized, SESSION_COOKIE, sameSecret, sessionValue } from './auth.js';
+import { configuredToken, isAuthorized, SESSION_COOKIE, sameSecret, sessionValue } from './auth.js';
 import { HttpOptionError, assertBindAllowed, type ListenAddress } from './listen-address.js';
 import { renderStatusPage, type StatusPageData } from './status-page.js';
 
@@ -61,7 +61,7 @@ const safeNext = (value: unknown) => (typeof value === 'string' && value.startsW
 
 export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer> {
   const log = deps.log.child({ module: 'http' });
-  const token = () => deps.live.current.settings.http.token;
+  const token = () => configuredToken(deps.live.current.settings);
   assertBindAllowed(deps.address, token(), (deps.live.current as { file?: string }).file ?? 'the watchlist');
   const conn = { url: deps.redisUrl, redis: deps.redis, keys: deps.keys, close: async () => undefined };
   const metrics = createMetrics({ redis: deps.redis, redisUrl: deps.redisUrl, keys: deps.keys, live: deps.live, queues: deps.queues, log });

@@ -40,6 +40,6 @@ export function assertBindAllowed(address: ListenAddress, token: string | undefi
   if (isLoopback(address.host) || token) return;
   throw new HttpOptionError(
     `--http ${address.host}:${address.port}: binding beyond loopback needs a token; set settings.http.token in ${configFile} `
-    + '(at least 16 characters, e.g. the output of `openssl rand -hex 32`), or bind 127.0.0.1',
+    + '(or VEILLE_HTTP_TOKEN; at least 16 characters, e.g. the output of `openssl rand -hex 32`), or bind 127.0.0.1',
   );
 }

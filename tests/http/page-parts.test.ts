@@ -1,7 +1,7 @@
 /** The pure parts of the HTTP server: `--http` addresses, loopback, the token check, and term highlighting by offsets. */
 import { describe, expect, it } from 'vitest';
 import { assertBindAllowed, isLoopback, parseListenAddress } from '../../src/http/listen-address.js';
-import { sameSecret, sessionValue } from '../../src/http/auth.js';
+import { configuredToken, sameSecret, sessionValue } from '../../src/http/auth.js';
 import { escapeHtml, highlightField } from '../../src/http/highlight.js';
 import type { TermHit } from '../../src/rules/rule-set.js';
 
@@ -31,7 +31,7 @@ describe('--http addresses', () => {
     expect(() => assertBindAllowed({ host: '127.0.0.1', port: 1 }, undefined, 'w.yaml')).not.toThrow();
     expect(() => assertBindAllowed({ host: '0.0.0.0', port: 1 }, 'a-long-enough-token', 'w.yaml')).not.toThrow();
     expect(() => assertBindAllowed({ host: '0.0.0.0', port: 8080 }, undefined, 'w.yaml'))
-      .toThrow('--http 0.0.0.0:8080: binding beyond loopback needs a token; set settings.http.token in w.yaml (at least 16 characters, e.g. the output of `openssl rand -hex 32`), or bind 127.0.0.1');
+      .toThrow('--http 0.0.0.0:8080: binding beyond loopback needs a token; set settings.http.token in w.yaml (or VEILLE_HTTP_TOKEN; at least 16 characters, e.g. the output of `openssl rand -hex 32`), or bind 127.0.0.1');
   });
 });
 
@@ -41,6 +41,13 @@ describe('token', () => {
     expect(sameSecret('abcdef012345678', 'abcdef0123456789')).toBe(false);
     expect(sameSecret('', 'abcdef0123456789')).toBe(false);
     expect(sessionValue('abcdef0123456789')).not.toContain('abcdef0123456789');
+  });
+
+  it('comes from settings.http.token, else VEILLE_HTTP_TOKEN, which must be long enough too', () => {
+    expect(configuredToken({ http: { token: 'from-the-watchlist-1' } }, { VEILLE_HTTP_TOKEN: 'from-the-environment' })).toBe('from-the-watchlist-1');
+    expect(configuredToken({ http: {} }, { VEILLE_HTTP_TOKEN: 'from-the-environment' })).toBe('from-the-environment');
+    expect(configuredToken({ http: {} }, { VEILLE_HTTP_TOKEN: '' })).toBeUndefined();
+    expect(() => configuredToken({ http: {} }, { VEILLE_HTTP_TOKEN: 'short' })).toThrow('VEILLE_HTTP_TOKEN: use at least 16 characters');
   });
 });
 

@@ -90,11 +90,12 @@ it('fits a phone: no sideways scrolling of the page, articles readable', async (
   const page = await browser.newPage({ viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
   try {
     await page.goto(server.url);
-    const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+    // Runs in the page: written as a string, since the tests compile without the DOM's types.
+    const { scrollWidth, innerWidth } = await page.evaluate<{ scrollWidth: number; innerWidth: number }>('({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })');
     expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
     const box = await page.locator('article').first().boundingBox();
     expect(box && box.x >= 0 && box.x + box.width <= innerWidth).toBe(true);
-    const fontSize = await page.locator('article p').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    const fontSize = await page.evaluate<number>("parseFloat(getComputedStyle(document.querySelector('article p')).fontSize)");
     expect(fontSize).toBeGreaterThanOrEqual(14);
   } finally {
     await page.close();
