@@ -91,6 +91,6 @@ export function startStoreWorker(deps: StoreWorkerDeps): Worker<StoreJobData, Wr
   );
   worker.on('error', (err) => log.error({ err }, 'store: worker error'));
   worker.on('failed', (job, err) => log.error({ err, jobId: job?.id, attempt: job?.attemptsMade, sink: deps.sink.description }, 'store: write failed'));
-  worker.on('closed', () => void queue.close());
+  worker.on('closed', () => { queue.close().catch(() => undefined); });
   return worker;
 }

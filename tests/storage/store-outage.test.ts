@@ -83,7 +83,7 @@ describe('store worker with PostgreSQL down', () => {
     const during = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
     expect(during.failed).toBe(0);
     expect(during.completed).toBe(0);
-    expect(during.waiting + during.active + during.delayed).toBe(records.length);
+    expect((during.waiting ?? 0) + (during.active ?? 0) + (during.delayed ?? 0)).toBe(records.length);
     const jobs = await queue.getJobs(['waiting', 'active', 'delayed']);
     expect(jobs.every((j) => j.attemptsMade === 0)).toBe(true);
     const waited = Date.now() - started;

@@ -63,8 +63,9 @@ export class PostgresReader implements ArticleReader {
       if (axis.length === 0) return [];
       const { rows } = await this.pool.query<{ day: string; count: number }>(
         `SELECT to_char(kept_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS count
-           FROM ${this.s}.articles WHERE kept_at >= $1::date GROUP BY 1`,
-        [axis[0]],
+           FROM ${this.s}.articles WHERE kept_at >= $1::timestamptz GROUP BY 1`,
+        // Midnight UTC, written out: a bare date would be read in the server's time zone.
+        [`${axis[0]}T00:00:00Z`],
       );
       const counts = new Map(rows.map((r) => [r.day, r.count]));
       return axis.map((day) => ({ day, count: counts.get(day) ?? 0 }));

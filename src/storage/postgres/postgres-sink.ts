@@ -30,7 +30,8 @@ export class PostgresSink implements ArticleSink {
     this.settings = settings;
     this.description = `postgres:${describeDatabase(settings.url)} (schema ${settings.schema})`;
     this.retryWhileUnavailable = { initialMs: settings.retry.initial, maxMs: settings.retry.max };
-    this.pool = createPool(settings, 4);
+    // Writes take milliseconds; enough connections that jobs never queue for one long enough to look like an outage.
+    this.pool = createPool(settings, 10);
     this.s = quoteIdentifier(settings.schema);
   }
 
