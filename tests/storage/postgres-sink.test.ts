@@ -25,6 +25,11 @@ describe('migrations', () => {
     expect(indexes[0]?.indexdef).toContain('USING gin (search)');
   });
 
+  it('says which schema it could not create, where, and what the user needs', async () => {
+    await expect(PostgresSink.open(t.sink({ schema: 'pg_veille' }))).rejects.toThrow(
+      /^storage: cannot create or migrate schema "pg_veille" in PostgreSQL at 127\.0\.0\.1:5432\/test: unacceptable schema name "pg_veille"; the user in settings\.sink\.url needs CREATE/);
+  });
+
   it('a failed migration leaves nothing behind and is not recorded', async () => {
     const { migrate } = await import('../../src/storage/postgres/migrations.js');
     const { createPool } = await import('../../src/storage/postgres/connection.js');

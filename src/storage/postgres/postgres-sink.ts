@@ -43,7 +43,9 @@ export class PostgresSink implements ArticleSink {
     } catch (err) {
       if (asUnavailable(err, settings.url) === null) {
         await sink.pool.end();
-        throw err;
+        throw new Error(`storage: cannot create or migrate schema "${settings.schema}" in PostgreSQL at ${describeDatabase(settings.url)}: `
+          + `${(err as Error).message}; the user in settings.sink.url needs CREATE on the database (or to own the schema), `
+          + 'and settings.sink.schema must not start with pg_', { cause: err });
       }
     }
     return sink;
