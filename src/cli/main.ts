@@ -60,7 +60,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--only <roles>', `run only these roles, comma-separated (${ROLES.join(', ')}); repeatable`).argParser(parseRoles))
     .option('--shutdown-timeout <duration>', 'on SIGTERM/SIGINT, how long active jobs may take to finish', durationOption, 30_000)
     .option('--no-watch', 'do not reload the watchlist when the file changes (SIGHUP still does)')
-    .option('--http <host:port>', 'serve the status page, queue dashboard, /metrics, /healthz and /readyz here, e.g. 127.0.0.1:8080 (beyond loopback needs settings.http.token)', parseListenAddress)
+    .option('--http <host:port>', 'serve the status page, queue dashboard, /metrics, /healthz and /readyz here, e.g. 127.0.0.1:8080 (beyond loopback needs settings.http.token or $VEILLE_HTTP_TOKEN; docs/operations.md)', parseListenAddress)
     .action(async (opts: { only?: Role[]; shutdownTimeout: number; watch: boolean; http?: ListenAddress }, cmd: Command) => {
       const g = globals(cmd);
       const log = createLogger();

@@ -15,7 +15,7 @@ import type { Redis } from 'ioredis';
 import type { LiveWatchlist } from '../config/live-watchlist.js';
 import { readStatus } from '../cli/status.js';
 import { triggerPolls } from '../cli/trigger.js';
-import type { ArticleReader, ArticleView } from '../storage/article-reader.js';
+import type { ArticleReader } from '../storage/article-reader.js';
 import type { PollJobData, StoreJobData } from '../queues/queues.js';
 import type { Keyspace } from '../queues/keyspace.js';
 import type { NotifyJobData } from '../notify/notify-queue.js';
@@ -62,7 +62,7 @@ const safeNext = (value: unknown) => (typeof value === 'string' && value.startsW
 export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer> {
   const log = deps.log.child({ module: 'http' });
   const token = () => configuredToken(deps.live.current.settings);
-  assertBindAllowed(deps.address, token(), (deps.live.current as { file?: string }).file ?? 'the watchlist');
+  assertBindAllowed(deps.address, token(), deps.live.current.file);
   const conn = { url: deps.redisUrl, redis: deps.redis, keys: deps.keys, close: async () => undefined };
   const metrics = createMetrics({ redis: deps.redis, redisUrl: deps.redisUrl, keys: deps.keys, live: deps.live, queues: deps.queues, log });
 
@@ -94,7 +94,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
   const renderPage = async (req: Request, res: Response, flash?: StatusPageData['flash'], status = 200) => {
     const query = typeof req.query.q === 'string' && req.query.q.trim() !== '' ? req.query.q.trim().slice(0, 200) : undefined;
     const [feeds, articles, counts] = await Promise.allSettled([
-      readStatus(conn, deps.live.current as Parameters<typeof readStatus>[1], log),
+      readStatus(conn, deps.live.current, log),
       query !== undefined ? deps.reader.search(query, { limit: LATEST }) : deps.reader.latest(LATEST),
       deps.reader.countsPerDay(DAYS),
     ]);
@@ -105,7 +105,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
     const page = renderStatusPage({
       now: Date.now(),
       feeds: feeds.value,
-      articles: articles.status === 'fulfilled' ? articles.value as ArticleView[] : [],
+      articles: articles.status === 'fulfilled' ? articles.value : [],
       counts: counts.status === 'fulfilled' ? counts.value : [],
       ...(query !== undefined ? { query } : {}),
       ...(storeFailure !== undefined ? { storeError: message(storeFailure) } : {}),
