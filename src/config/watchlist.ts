@@ -96,6 +96,22 @@ function toFeedSource(feed: WatchlistData['feeds'][number], settings: Settings):
   };
 }
 
+const SINK_TYPES = ['ndjson', 'postgres'];
+
+/**
+ * `VEILLE_SINK=postgres|ndjson` picks the sink without editing the watchlist (containers share
+ * one config file; see docker-compose.yml). It replaces settings.sink only when the type differs.
+ */
+function applySinkOverride(raw: Record<string, unknown>): ConfigIssue | null {
+  const wanted = process.env.VEILLE_SINK;
+  if (wanted === undefined || wanted === '') return null;
+  if (!SINK_TYPES.includes(wanted)) return { path: '$VEILLE_SINK', message: `"${wanted}" is not a sink; use ${SINK_TYPES.join(' or ')}` };
+  const settings = (typeof raw.settings === 'object' && raw.settings !== null ? raw.settings : {}) as Record<string, unknown>;
+  const current = settings.sink as { type?: unknown } | undefined;
+  if (current?.type !== wanted) raw.settings = { ...settings, sink: { type: wanted } };
+  return null;
+}
+
 /** Parses and validates watchlist text; throws ConfigError listing every problem. */
 export function parseWatchlist(text: string, file: string): Watchlist {
   let raw: unknown;
@@ -110,6 +126,8 @@ export function parseWatchlist(text: string, file: string): Watchlist {
     throw new ConfigError(file, [{ path: '', message: 'expected a mapping with keys settings, feeds, topics, watches' }]);
   }
   const issues: ConfigIssue[] = [];
+  const sinkOverride = applySinkOverride(raw as Record<string, unknown>);
+  if (sinkOverride) issues.push(sinkOverride);
   const checked = watchlistSchema.safeParse(raw);
   if (!checked.success) issues.push(...zodIssues(checked.error, raw));
   const rules = parseRules(raw);

@@ -1,5 +1,5 @@
 /** Loading and validating the watchlist: defaults, per-feed overrides, and errors that say where and what. */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, loadWatchlist, parseWatchlist } from '../../src/config/watchlist.js';
@@ -72,5 +72,22 @@ describe('parseWatchlist', () => {
 
   it('keeps the shipped example readable as text (no tabs)', async () => {
     expect(await readFile(path.join(REPO_ROOT, 'config', 'watchlist.yaml'), 'utf8')).not.toContain('\t');
+  });
+});
+
+describe('VEILLE_SINK', () => {
+  const saved = process.env.VEILLE_SINK;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.VEILLE_SINK;
+    else process.env.VEILLE_SINK = saved;
+  });
+
+  it('switches the sink without editing the file, and names a wrong value', () => {
+    process.env.VEILLE_SINK = 'postgres';
+    expect(parseWatchlist(watchlistYaml([]), 'x.yaml').settings.sink.type).toBe('postgres');
+    process.env.VEILLE_SINK = 'ndjson';
+    expect(parseWatchlist(watchlistYaml([], { sink: { type: 'ndjson', path: 'elsewhere.ndjson' } }), 'x.yaml').settings.sink).toEqual({ type: 'ndjson', path: 'elsewhere.ndjson' });
+    process.env.VEILLE_SINK = 'mysql';
+    expect(() => parseWatchlist(watchlistYaml([]), 'x.yaml')).toThrow('x.yaml: $VEILLE_SINK: "mysql" is not a sink; use ndjson or postgres');
   });
 });
