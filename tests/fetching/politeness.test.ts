@@ -87,6 +87,26 @@ describe('HostLimiter', () => {
     expect((await fetchVia(alive, '/fast.xml')).kind).toBe('fetched');
   });
 
+  it('gives a host its slot back before waiting for the next host of a redirect', async () => {
+    const second = await startHostileServer();
+    try {
+      second.route('/feed.xml', (_req, res) => { res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(RSS); });
+      server.route('/moved.xml', (_req, res) => { res.writeHead(301, { location: second.url('/feed.xml') }).end(); });
+      const limiter = new HostLimiter(t.redis, t.keys.root, limits({ maxInFlight: 1 }));
+      const busy = await new HostLimiter(other, t.keys.root, limits({ maxInFlight: 1 })).acquire(new URL(second.url('/feed.xml')));
+      const fetching = fetchVia(limiter, '/moved.xml');
+      for (let i = 0; i < 100 && !server.requests.some((r) => r.path === '/moved.xml'); i += 1) await sleep(20);
+      await sleep(100);
+      // Waiting for the second host, the first one's slot is free again.
+      expect(await t.redis.zcard(`${t.keys.root}:host:${new URL(server.baseUrl).host}:inflight`)).toBe(0);
+      expect(second.requests).toHaveLength(0);
+      await busy();
+      expect(await fetching).toMatchObject({ kind: 'fetched', finalUrl: second.url('/feed.xml') });
+    } finally {
+      await second.close();
+    }
+  });
+
   it('keeps hosts apart: a busy host does not hold up another', async () => {
     const limiter = new HostLimiter(t.redis, t.keys.root, limits({ maxInFlight: 1, maxWaitMs: 300 }));
     const release = await limiter.acquire(new URL('http://busy.example/feed.xml'));
