@@ -59,8 +59,9 @@ function startRole(watchlist: Watchlist): NotifyRole {
 async function waitForState(jobId: string, wanted: (state: string, attemptsMade: number) => boolean, timeoutMs = 20_000): Promise<{ state: string; attemptsMade: number; failedReason: string }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    // State first, then the job: a job read before it finished would show its earlier attempt count.
+    const state = await queue.getJobState(jobId);
     const job = await queue.getJob(jobId);
-    const state = job ? await job.getState() : 'missing';
     const seen = { state, attemptsMade: job?.attemptsMade ?? 0, failedReason: job?.failedReason ?? '' };
     if (wanted(seen.state, seen.attemptsMade)) return seen;
     if (Date.now() > deadline) throw new Error(`job ${jobId}: still ${JSON.stringify(seen)}`);
