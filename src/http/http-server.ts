@@ -162,8 +162,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
   board.setBasePath('/queues');
   createBullBoard({
     queues: [deps.queues.poll, deps.queues.store, deps.queues.notify].map((q) => new BullMQAdapter(q as Queue, { readOnlyMode })),
-    // @bull-board/express bundles its own copy of @bull-board/api, so the types differ though the objects fit.
-    serverAdapter: board as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+    serverAdapter: board,
     options: { uiConfig: { boardTitle: 'Veille queues' } },
   });
   app.use('/queues', (req: Request, res: Response, next: NextFunction) => {
