@@ -33,7 +33,8 @@ export async function runDemo(options: { configPath?: string; log: Logger; out: 
     const sinkPath = path.join(dir, 'articles.ndjson');
     const config = {
       ...base,
-      settings: { ...(base.settings as object), sink: { type: 'ndjson', path: sinkPath } },
+      // All demo feeds live on one local host: no per-host spacing, or each poll would wait a second.
+      settings: { ...(base.settings as object), sink: { type: 'ndjson', path: sinkPath }, politeness: { minSpacing: 0 } },
       feeds: feedPaths.map((p) => ({ id: path.basename(p).replace(/\.[a-z]+$/, ''), url: server.url(p), interval: '1h' })),
     };
     const configPath = path.join(dir, 'watchlist.yaml');
@@ -62,7 +63,7 @@ export async function runDemo(options: { configPath?: string; log: Logger; out: 
     for (const record of stored) {
       out(`  ${record.id}  ${record.article.title}  [${record.article.feedId}]`);
       for (const match of record.matches) {
-        out(`      why: ${match.watchId} score ${match.score} ≥ ${match.threshold}; ${match.hits.map((h) => `"${h.text}" (${h.topic}, ${h.field})`).join(', ')}`);
+        out(`      why: ${match.watchId} score ${match.score} ≥ ${match.threshold}; ${match.hits.filter((h) => h.weight > 0).map((h) => `"${h.text}" (${h.topic}, ${h.field})`).join(', ')}`);
       }
       for (const sighting of records.filter((r): r is Sighting => r.kind === 'sighting' && r.articleId === record.id)) {
         out(`      also seen at: ${sighting.feedId} ${sighting.url}${sighting.distance > 0 ? ` (near-duplicate, ${sighting.distance} bits)` : ''}`);

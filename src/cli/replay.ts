@@ -63,7 +63,7 @@ export function formatReplay(report: ReplayReport): string {
     lines.push(`${item.kept ? 'KEEP' : 'drop'}  ${item.title}`);
     if (item.kept) {
       for (const m of item.matches) {
-        lines.push(`      ${m.watchId} score ${m.score} ≥ ${m.threshold} (rules ${m.ruleSetVersion}): ${m.hits.map((h) => `${h.text} [${h.topic}, ${h.field}@${h.start}]`).join(', ')}`);
+        lines.push(`      ${m.watchId} score ${m.score} ≥ ${m.threshold} (rules ${m.ruleSetVersion}): ${m.hits.map((h) => `${h.text} [${h.weight > 0 ? h.topic : `${h.topic}, neutralised`}, ${h.field}@${h.start}]`).join(', ')}`);
       }
     } else {
       for (const reason of item.reasons) lines.push(`      ${reason}`);

@@ -139,7 +139,7 @@ export async function processArticles(feed: FeedSource, articles: Article[], dep
       records.push(record);
       kept.push({
         title: article.title, url: article.url, articleId: record.id, contentHash: record.contentHash,
-        watches: record.matches.map((m) => m.watchId), terms: [...new Set(record.matches.flatMap((m) => m.hits.map((h) => h.text)))],
+        watches: record.matches.map((m) => m.watchId), terms: [...new Set(record.matches.flatMap((m) => m.hits.filter((h) => h.weight > 0).map((h) => h.text)))],
       });
       remember.push({ guid: article.guid, textHash, articleId: record.id });
       continue;
