@@ -18,6 +18,8 @@ export interface ExtractedText {
   text: string;
   method: 'article-body' | 'article' | 'density' | 'open-graph' | 'none';
   paragraphs: number;
+  /** The page's `<link rel="canonical">` href as written (maybe relative), when it has one. */
+  canonical?: string;
 }
 
 /** Beyond these a page is not an article: keep the feed's text rather than pay for it. */
@@ -63,6 +65,10 @@ export function extractArticleText(html: string): ExtractedText {
   const root = $.root().toArray()[0] as unknown as PageNode | undefined;
   if (!root) return { text: '', method: 'none', paragraphs: 0 };
   const page = indexPage(root);
+  const finish = (paragraphs: string[], method: ExtractedText['method']): ExtractedText => ({
+    ...finishText(paragraphs, method),
+    ...(page.canonical ? { canonical: page.canonical } : {}),
+  });
 
   for (const [i, candidates] of page.bodies.entries()) {
     const best = candidates.slice(0, 10).map((el) => readParagraphs(el, page.skip)).sort((a, b) => length(b) - length(a))[0];
@@ -72,11 +78,12 @@ export function extractArticleText(html: string): ExtractedText {
   if (dense && length(dense) >= MIN_DENSITY_CHARS && length(dense) > page.ogDescription.length) return finish(dense, 'density');
   if (page.ogDescription !== '') return finish([collapse(page.ogDescription)], 'open-graph');
   if (dense && dense.length > 0) return finish(dense, 'density');
-  return { text: '', method: 'none', paragraphs: 0 };
+  return { text: '', method: 'none', paragraphs: 0, ...(page.canonical ? { canonical: page.canonical } : {}) };
 }
 
 interface PageIndex {
   ogDescription: string;
+  canonical: string;
   /** Roots of subtrees that hold no article text (navigation, forms, furniture). */
   skip: Set<PageNode>;
   /** Body candidates of each BODY_KINDS entry, outside skipped subtrees, in document order. */
@@ -90,9 +97,11 @@ interface PageIndex {
  */
 function indexPage(root: PageNode): PageIndex {
   let ogDescription = '';
+  let canonical = '';
   const keep = new Set<PageNode>();
   walk(root, (el) => {
     if (el.name === 'meta' && el.attribs?.['property'] === 'og:description') ogDescription ||= (el.attribs['content'] ?? '').trim();
+    if (el.name === 'link' && /(^|\s)canonical(\s|$)/i.test(el.attribs?.['rel'] ?? '')) canonical ||= (el.attribs?.['href'] ?? '').trim();
     if (BODY_KINDS[0]?.(el) || BODY_KINDS[1]?.(el)) {
       for (let node: PageNode | null | undefined = el; node && !keep.has(node); node = node.parent) keep.add(node);
     }
@@ -113,7 +122,7 @@ function indexPage(root: PageNode): PageIndex {
     BODY_KINDS.forEach((isBody, i) => { if (isBody(el)) bodies[i]?.push(el); });
     return true;
   });
-  return { ogDescription, skip, bodies };
+  return { ogDescription, canonical, skip, bodies };
 }
 
 /** Visits every element under `root` in document order; `visit` returns false to skip an element's children. */
@@ -188,7 +197,7 @@ function densestBlock(root: PageNode, skip: ReadonlySet<PageNode>): string[] | n
 }
 
 /** Drops prompts, credits and repeats; what is left is the article. */
-function finish(paragraphs: string[], method: ExtractedText['method']): ExtractedText {
+function finishText(paragraphs: string[], method: ExtractedText['method']): ExtractedText {
   const kept: string[] = [];
   let seen = '';
   const starts = new Set<string>();

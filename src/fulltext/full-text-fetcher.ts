@@ -8,6 +8,7 @@
 import type { Settings } from '../config/schema.js';
 import type { FeedSource } from '../config/watchlist.js';
 import type { Article } from '../feeds/article.js';
+import { canonicalUrl } from '../dedupe/canonical-url.js';
 import { decodeFeedBody } from '../feeds/decode-feed.js';
 import { fetchFeed } from '../feeds/fetch-feed.js';
 import { FeedError } from '../feeds/errors.js';
@@ -75,12 +76,14 @@ export function createFullTextFetcher(deps: FullTextDeps): FullTextFetcher {
       const { text } = decodeFeedBody(page.body, withHtmlCharset(page.contentType, page.body));
       const extracted = extractArticleText(text);
       const durationMs = Math.round(performance.now() - started);
+      // The page names its own canonical address: the article is stored under it (dedupe layer 1).
+      const url = (extracted.canonical && canonicalUrl(extracted.canonical, page.finalUrl)) || article.url;
       if (extracted.text.length <= Math.max(article.summary.length, article.content.length)) {
         log.debug({ durationMs, method: extracted.method }, 'fulltext: the page holds no more text than the feed');
-        return null;
+        return url === article.url ? null : { ...article, url };
       }
       log.debug({ durationMs, method: extracted.method, chars: extracted.text.length }, 'fulltext: read the article page');
-      return { ...article, content: extracted.text };
+      return { ...article, url, content: extracted.text };
     } catch (err) {
       const durationMs = Math.round(performance.now() - started);
       const code = err instanceof FeedError ? err.code : 'internal';

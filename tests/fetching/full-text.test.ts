@@ -129,6 +129,17 @@ describe('full text in a poll', () => {
   beforeEach(() => { turns = []; });
   const pages = () => server.requests.filter((r) => r.path.startsWith('/article/')).map((r) => r.path);
 
+  it('stores the article under the canonical URL its page declares', async () => {
+    server.route('/article/canon', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(articlePage().replace('<head>', '<head><link rel="canonical" href="/monde/2026/moscou-pyongyang?utm_source=page#haut">'));
+    });
+    const { deps, feed } = await setup('auto', { partial: '/article/canon', other: '/article/foot' });
+    const outcome = await pollFeed(feed, deps);
+    expect(outcome.kept.map((k) => k.url)).toEqual([server.url('/monde/2026/moscou-pyongyang')]);
+    expect(extractArticleText(articlePage().replace('<head>', '<head><link rel="canonical" href="https://exemple.fr/a">')).canonical).toBe('https://exemple.fr/a');
+  });
+
   it('auto: fetches only the half-matching item\'s page, keeps it on its full text, and spaces requests to the host', async () => {
     const { deps, feed } = await setup('auto');
     const outcome = await pollFeed(feed, deps);
