@@ -101,7 +101,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     if (roles.has('store')) {
       sink = await openSink(live.current.settings.sink);
       const stories = new StoryIndex(commands, keys, live.current.settings.dedupeRetention, live.current.settings.dedupe.nearDuplicateDistance);
-      workers.push(startStoreWorker({ workerConnection, stories, keys, sink, concurrency: live.current.settings.concurrency.store, log,
+      workers.push(startStoreWorker({ workerConnection, stories, keys, sink, concurrency: live.current.settings.concurrency.store, lockDurationMs: live.current.settings.jobs.lockDuration, log,
         onArticleStored: notifyArticleKept(notifyQueue, live, log.child({ role: 'store' })) }));
       log.info({ sink: sink.description }, 'store: writing kept articles');
     }

@@ -93,6 +93,9 @@ export function startPollWorker(deps: PollWorkerDeps): Worker<PollJobData, PollO
     connection: deps.workerConnection,
     prefix: deps.keys.bullPrefix,
     concurrency: deps.live.current.settings.concurrency.poll,
+    // A dead worker's job is found (stalledInterval) and run again once its lock expires.
+    lockDuration: deps.live.current.settings.jobs.lockDuration,
+    stalledInterval: deps.live.current.settings.jobs.lockDuration,
     settings: {
       backoffStrategy: (attemptsMade: number, type?: string, err?: Error) => {
         const jobs = deps.live.current.settings.jobs;

@@ -27,6 +27,8 @@ export interface StoreWorkerDeps {
   keys: Keyspace;
   sink: ArticleSink;
   concurrency: number;
+  /** settings.jobs.lockDuration: a dead worker's job runs again after at most about twice this (default 30 s). */
+  lockDurationMs?: number;
   log: Logger;
   /** Called once per article actually written (not for retries the sink refused): webhooks hang here. */
   onArticleStored?: (record: StoredArticle) => Promise<void>;
@@ -87,7 +89,10 @@ export function startStoreWorker(deps: StoreWorkerDeps): Worker<StoreJobData, Wr
         outcome === 'written' ? `store: ${record.kind} stored` : `store: ${record.kind} already stored`);
       return outcome;
     },
-    { connection: deps.workerConnection, prefix: deps.keys.bullPrefix, concurrency: deps.concurrency, limiter: NO_LIMIT },
+    {
+      connection: deps.workerConnection, prefix: deps.keys.bullPrefix, concurrency: deps.concurrency, limiter: NO_LIMIT,
+      ...(deps.lockDurationMs ? { lockDuration: deps.lockDurationMs, stalledInterval: deps.lockDurationMs } : {}),
+    },
   );
   worker.on('error', (err) => log.error({ err }, 'store: worker error'));
   worker.on('failed', (job, err) => log.error({ err, jobId: job?.id, attempt: job?.attemptsMade, sink: deps.sink.description }, 'store: write failed'));

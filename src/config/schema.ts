@@ -133,6 +133,11 @@ const settingsSchema = z.strictObject({
     maxBackoff: duration('maxBackoff', 100).default(600_000),
     /** Fraction of each retry delay drawn at random, so failed polls of one host do not retry in step. */
     jitter: z.number().min(0).max(1).default(0.2),
+    /**
+     * A job's lock, renewed every half of it while its worker lives: the job of a worker that died
+     * (kill -9, lost host) is run again by another worker after at most about twice this.
+     */
+    lockDuration: duration('lockDuration', 1_000).default(30_000),
   }).prefault({}),
   // Fetching politely: docs/fetching.md.
   politeness: z.strictObject({
