@@ -5,15 +5,11 @@
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { rm } from 'node:fs/promises';
-import { QueueEvents, type Queue } from 'bullmq';
-import { LiveWatchlist } from '../../src/config/live-watchlist.js';
-import { openQueue, POLL_QUEUE, STORE_QUEUE, type PollJobData, type StoreJobData } from '../../src/queues/queues.js';
-import { startPollWorker } from '../../workers/poll-worker.js';
 import { reconcileSchedulers } from '../../workers/scheduler.js';
 import { FEED_BACKOFF } from '../../src/politeness/retry-policy.js';
 import { FeedStates } from '../../src/pipeline/feed-state.js';
 import { openTestRedis, type TestRedis } from '../support/redis.js';
-import { memoryLog } from '../support/memory-log.js';
+import { startPollRole } from '../support/poll-role.js';
 import { tempDir, writeWatchlist } from '../support/watchlist.js';
 import { ITEMS, rssFeed } from '../support/feed-xml.js';
 import { sleep, startHostileServer, type HostileServer } from './hostile-server.js';
@@ -34,28 +30,6 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function startPollRole(file: string) {
-  const memory = memoryLog('debug');
-  const live = await LiveWatchlist.open(file, memory.log);
-  const pollQueue: Queue<PollJobData> = openQueue(POLL_QUEUE, t.redis, t.keys, memory.log);
-  const storeQueue: Queue<StoreJobData> = openQueue(STORE_QUEUE, t.redis, t.keys, memory.log);
-  const eventsConnection = t.workerConnection.duplicate();
-  const events = new QueueEvents(POLL_QUEUE, { connection: eventsConnection, prefix: t.keys.bullPrefix });
-  await events.waitUntilReady();
-  const worker = startPollWorker({ redis: t.redis, workerConnection: t.workerConnection, keys: t.keys, live, storeQueue, log: memory.log });
-  return {
-    memory, pollQueue, events, live,
-    async close() {
-      await worker.close();
-      await events.close();
-      eventsConnection.disconnect();
-      await pollQueue.close();
-      await storeQueue.close();
-      live.close();
-    },
-  };
-}
-
 const settings = { jobs: { attempts: 4, backoff: '100ms', maxBackoff: '2s', jitter: 0.2 }, politeness: { minSpacing: 0 } };
 const retryOpts = (attempts = 4) => ({ attempts, backoff: { type: FEED_BACKOFF, delay: 100 } });
 
@@ -67,7 +41,7 @@ it('retries a 503 after the Retry-After it names, then succeeds', async () => {
     else res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(FEED);
   });
   const { file } = await writeWatchlist(dir, [{ id: 'a', url: server.url('/a.xml') }], settings);
-  const role = await startPollRole(file);
+  const role = await startPollRole(t, file, 'debug');
   try {
     const job = await role.pollQueue.add('poll', { feedId: 'a' }, retryOpts());
     expect(await job.waitUntilFinished(role.events, 10_000)).toMatchObject({ feedId: 'a', httpStatus: 200 });
@@ -82,7 +56,7 @@ it('retries a 503 after the Retry-After it names, then succeeds', async () => {
 it('retries connection failures with growing, capped delays, and fails the job after its attempts', async () => {
   server.route('/reset.xml', (req) => { req.socket.destroy(); });
   const { file } = await writeWatchlist(dir, [{ id: 'r', url: server.url('/reset.xml') }], settings);
-  const role = await startPollRole(file);
+  const role = await startPollRole(t, file, 'debug');
   try {
     const job = await role.pollQueue.add('poll', { feedId: 'r' }, retryOpts());
     const err = await job.waitUntilFinished(role.events, 15_000).then(() => null, (e: Error) => e);
@@ -108,7 +82,7 @@ it('retries connection failures with growing, capped delays, and fails the job a
 it('survives a 429 storm with one request: the ticks that follow wait for Retry-After', async () => {
   server.route('/storm.xml', (_req, res) => { res.writeHead(429, { 'retry-after': '3600' }).end(); });
   const { file } = await writeWatchlist(dir, [{ id: 's', url: server.url('/storm.xml'), interval: '1s' }], settings);
-  const role = await startPollRole(file);
+  const role = await startPollRole(t, file, 'debug');
   try {
     // Twenty scheduled ticks in a row (as a job scheduler would produce them).
     const outcomes = [];
@@ -132,7 +106,7 @@ it('survives a 429 storm with one request: the ticks that follow wait for Retry-
 it('runs the scheduler\'s ticks only when the feed is due, with the "feed" backoff on its jobs', async () => {
   server.route('/tick.xml', (_req, res) => { res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(FEED); });
   const { file, watchlist } = await writeWatchlist(dir, [{ id: 'tick', url: server.url('/tick.xml'), interval: '1s' }], { ...settings, schedule: { maxFailureInterval: '1h' } });
-  const role = await startPollRole(file);
+  const role = await startPollRole(t, file, 'debug');
   try {
     // The feed failed twice before: due 4 ticks from now.
     await t.redis.hset(t.keys.feedState('tick'), { url: server.url('/tick.xml'), nextPollAt: new Date(Date.now() + 3_000).toISOString() });

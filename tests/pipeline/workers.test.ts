@@ -3,14 +3,10 @@
  * (and is not retried), while the other feeds' jobs go on.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { QueueEvents, type Queue } from 'bullmq';
 import type { FixtureFeedServer } from '../../src/demo/fixture-feed-server.js';
-import { LiveWatchlist } from '../../src/config/live-watchlist.js';
-import { openQueue, POLL_QUEUE, STORE_QUEUE, type PollJobData, type StoreJobData } from '../../src/queues/queues.js';
-import { startPollWorker } from '../../workers/poll-worker.js';
 import type { TestRedis } from '../support/redis.js';
 import { useTestEnvironment } from '../support/environment.js';
-import { memoryLog } from '../support/memory-log.js';
+import { startPollRole } from '../support/poll-role.js';
 import { writeWatchlist } from '../support/watchlist.js';
 import { MALFORMED_FEED, ITEMS, rssFeed } from '../support/feed-xml.js';
 
@@ -24,29 +20,6 @@ beforeEach(() => {
 });
 
 
-/** A poll worker on the watchlist in `file`, with the queues and events a test needs. */
-async function startPollRole(file: string) {
-  const memory = memoryLog('info');
-  const live = await LiveWatchlist.open(file, memory.log);
-  const pollQueue: Queue<PollJobData> = openQueue(POLL_QUEUE, t.redis, t.keys, memory.log);
-  const storeQueue: Queue<StoreJobData> = openQueue(STORE_QUEUE, t.redis, t.keys, memory.log);
-  const eventsConnection = t.workerConnection.duplicate();
-  const events = new QueueEvents(POLL_QUEUE, { connection: eventsConnection, prefix: t.keys.bullPrefix });
-  await events.waitUntilReady();
-  const worker = startPollWorker({ redis: t.redis, workerConnection: t.workerConnection, keys: t.keys, live, storeQueue, log: memory.log });
-  return {
-    memory, pollQueue, storeQueue, events,
-    async close() {
-      await worker.close();
-      await events.close();
-      eventsConnection.disconnect();
-      await pollQueue.close();
-      await storeQueue.close();
-      live.close();
-    },
-  };
-}
-
 it('logs a malformed feed with a clear error, does not retry it, and polls the other feeds', async () => {
   server.setRoute('/good.xml', { body: rssFeed('Bon', [ITEMS.alliance, ITEMS.football]), contentType: 'application/rss+xml' });
   server.setRoute('/broken.xml', { body: MALFORMED_FEED, contentType: 'application/rss+xml' });
@@ -54,7 +27,7 @@ it('logs a malformed feed with a clear error, does not retry it, and polls the o
     { id: 'broken', url: server.url('/broken.xml') },
     { id: 'good', url: server.url('/good.xml') },
   ], { jobs: { attempts: 3, backoff: '1s' } });
-  const { memory, pollQueue, storeQueue, events, close } = await startPollRole(file);
+  const { memory, pollQueue, storeQueue, events, close } = await startPollRole(t, file);
   try {
     const broken = await pollQueue.add('poll', { feedId: 'broken' }, { attempts: 3, backoff: { type: 'fixed', delay: 100 } });
     const good = await pollQueue.add('poll', { feedId: 'good' });
@@ -79,7 +52,7 @@ it('logs a malformed feed with a clear error, does not retry it, and polls the o
 
 it('rejects a job for a feed that is not in the watchlist, naming the file', async () => {
   const { file } = await writeWatchlist(dir, []);
-  const { memory, pollQueue, storeQueue, events, close } = await startPollRole(file);
+  const { memory, pollQueue, storeQueue, events, close } = await startPollRole(t, file);
   try {
     const job = await pollQueue.add('poll', { feedId: 'ghost' });
     const err = await job.waitUntilFinished(events, 10_000).then(() => null, (e: Error) => e);
