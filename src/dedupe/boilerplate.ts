@@ -37,7 +37,7 @@ export function substantiveParagraphs(text: string): string[] {
   for (const raw of text.split(/\n+/)) {
     const teaser = /(\.\.\.|…)\s*$/.test(raw.trim());
     const folded = foldText(raw).replace(DATELINE, '');
-    if (folded.split(' ').length < MIN_WORDS) continue;
+    if (countWords(folded) < MIN_WORDS) continue;
     if (CHROME_PARAGRAPHS.some((pattern) => pattern.test(folded))) continue;
     if (seen.has(folded)) continue;
     if (teaser && kept.some((earlier) => earlier.startsWith(folded.slice(0, Math.max(40, folded.length - 20))))) continue;
@@ -45,4 +45,11 @@ export function substantiveParagraphs(text: string): string[] {
     kept.push(folded);
   }
   return kept;
+}
+
+/** Words of folded text (single spaces, trimmed): what `split(' ').length` counts, without the array. */
+export function countWords(folded: string): number {
+  let words = 1;
+  for (let at = folded.indexOf(' '); at >= 0; at = folded.indexOf(' ', at + 1)) words += 1;
+  return words;
 }

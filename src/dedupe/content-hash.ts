@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { articleBody, type Article } from '../feeds/article.js';
-import { substantiveParagraphs } from './boilerplate.js';
+import { countWords, substantiveParagraphs } from './boilerplate.js';
 import { foldText } from './fold-text.js';
 import { simhash, type Fingerprint } from './simhash.js';
 
@@ -29,7 +29,7 @@ type ArticleText = Pick<Article, 'title' | 'summary' | 'content'>;
 /** The folded text that identifies an article: its substantive body, with the title if the body is short. */
 export function identityText(article: ArticleText): string {
   let text = substantiveParagraphs(articleBody(article)).join(' ');
-  if (text.split(' ').length < MIN_BODY_WORDS) text = `${foldText(article.title)} ${text}`.trim();
+  if (countWords(text) < MIN_BODY_WORDS) text = `${foldText(article.title)} ${text}`.trim();
   return text;
 }
 
@@ -37,9 +37,12 @@ export function contentHash(article: ArticleText): string {
   return createHash('sha256').update(identityText(article)).digest('hex');
 }
 
-export function identify(article: ArticleText): ArticleIdentity {
-  const text = identityText(article);
+/** The text hash alone, from the identity text when the caller has it: all a listed item needs until it is kept. */
+export function textHashOf(article: ArticleText, text = identityText(article)): string {
+  return createHash('sha256').update(foldText(article.title)).update('\n').update(text).digest('hex').slice(0, 8);
+}
+
+export function identify(article: ArticleText, text = identityText(article)): ArticleIdentity {
   const hash = createHash('sha256').update(text).digest('hex');
-  const textHash = createHash('sha256').update(foldText(article.title)).update('\n').update(text).digest('hex').slice(0, 8);
-  return { contentHash: hash, articleId: hash.slice(0, 24), textHash, fingerprint: simhash(text) };
+  return { contentHash: hash, articleId: hash.slice(0, 24), textHash: textHashOf(article, text), fingerprint: simhash(text) };
 }

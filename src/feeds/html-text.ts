@@ -14,6 +14,10 @@ const CDATA_MARKERS = /<!\[CDATA\[|\]\]>/g;
 const BLOCK_TAGS = /<\/?(?:p|div|br|hr|li|ul|ol|dl|dt|dd|h[1-6]|blockquote|pre|section|article|aside|header|footer|nav|figure|figcaption|table|thead|tbody|tfoot|tr|caption|form|fieldset|address|main|details|summary)\b[^<>]*>/gi;
 const CELL_TAGS = /<\/?(?:td|th)\b[^<>]*>/gi;
 const ANY_TAG = /<\/?[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?\/?>|<![a-zA-Z][^<>]*>|<\?[^<>]*\?>/g;
+// Runs of whitespace other than a lone " " (which would be replaced by itself): most words are
+// followed by one space, and replacing each of them costs a match and a copy.
+const WHITESPACE_RUN = /[^\S ]\s*| \s+/g;
+const SPACE_RUN = /[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v][\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v ]*| [\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v ]+/g;
 /** An entity left after one decoding round: the feed escaped its HTML twice (&amp;eacute;). */
 const LEFTOVER_ENTITY = /&(?:#\d{2,7}|#x[0-9a-fA-F]{2,6}|[a-zA-Z]{2,10}\d{0,2});/;
 /** Markup left after decoding: the HTML itself was escaped twice (&amp;lt;p&amp;gt;). */
@@ -29,9 +33,9 @@ export function htmlToText(html: string): string {
 }
 
 function stripMarkup(html: string): string {
-  if (!html.includes('<')) return html.replace(/\s+/g, ' ');
+  if (!html.includes('<')) return html.replace(WHITESPACE_RUN, ' ');
   return html
-    .replace(/\s+/g, ' ') // source newlines are only whitespace in HTML
+    .replace(WHITESPACE_RUN, ' ') // source newlines are only whitespace in HTML
     .replace(COMMENTS, ' ')
     .replace(/[\s\S]+/, dropInvisibleElements)
     .replace(CDATA_MARKERS, '')
@@ -58,7 +62,7 @@ function dropInvisibleElements(html: string): string {
 
 function collapseWhitespace(text: string): string {
   return text
-    .replace(/[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v ]+/g, ' ')
+    .replace(SPACE_RUN, ' ')
     .replace(/[\u200b\u200c\u200d\u2060\ufeff]/g, '')
     .replace(/ *[\r\n]+[\s]*/g, '\n')
     .trim();

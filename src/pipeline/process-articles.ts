@@ -8,7 +8,7 @@
 import type { FeedSource } from '../config/watchlist.js';
 import type { Article } from '../feeds/article.js';
 import type { Evaluation } from '../rules/rule-set.js';
-import { identify, type ArticleIdentity } from '../dedupe/content-hash.js';
+import { identify, identityText, textHashOf, type ArticleIdentity } from '../dedupe/content-hash.js';
 import { fingerprintHex } from '../dedupe/simhash.js';
 import { SeenItems, type RememberedItem } from '../dedupe/seen-items.js';
 import { StoryIndex, type StoryMatch } from '../dedupe/story-index.js';
@@ -88,19 +88,20 @@ export async function processArticles(feed: FeedSource, articles: Article[], dep
     if (listedTwice.has(listed.guid)) continue;
     listedTwice.add(listed.guid);
     let article = listed;
-    let identity = identify(article);
-    const listedTextHash = identity.textHash;
+    // The hash seen items compare; the content hash and fingerprint wait until the item is kept.
+    const listedText = identityText(listed);
+    const listedTextHash = textHashOf(listed, listedText);
     const known = items[i] ?? null;
     if (known) {
-      if (known.textHash === identity.textHash) {
+      if (known.textHash === listedTextHash) {
         if (known.stale) remember.push({ guid: article.guid, textHash: known.textHash, articleId: known.articleId });
         continue;
       }
       if (known.articleId) {
         // The publisher edited an item Veille kept: a new version of that article, not a new article.
-        records.push({ kind: 'update', articleId: known.articleId, textHash: identity.textHash, article, updatedAt: at });
+        records.push({ kind: 'update', articleId: known.articleId, textHash: listedTextHash, article, updatedAt: at });
         updated.push({ title: article.title, url: article.url, articleId: known.articleId });
-        remember.push({ guid: article.guid, textHash: identity.textHash, articleId: known.articleId });
+        remember.push({ guid: article.guid, textHash: listedTextHash, articleId: known.articleId });
         continue;
       }
       // An item dropped before whose text changed: judge it again, it may be relevant now.
@@ -108,7 +109,7 @@ export async function processArticles(feed: FeedSource, articles: Article[], dep
     itemsNew += 1;
     if (!known && firstPoll && article.publishedAt !== null && Date.parse(article.publishedAt) < oldest) {
       itemsTooOld += 1;
-      remember.push({ guid: article.guid, textHash: identity.textHash, articleId: null });
+      remember.push({ guid: article.guid, textHash: listedTextHash, articleId: null });
       continue;
     }
     let evaluation = deps.ruleSet.evaluate({ title: article.title, summary: article.summary, content: article.content });
@@ -116,7 +117,6 @@ export async function processArticles(feed: FeedSource, articles: Article[], dep
       const full = await deps.fullText(article, feed, evaluation);
       if (full) {
         article = full;
-        identity = identify(article);
         evaluation = deps.ruleSet.evaluate({ title: article.title, summary: article.summary, content: article.content });
       }
     }
@@ -125,6 +125,7 @@ export async function processArticles(feed: FeedSource, articles: Article[], dep
       remember.push({ guid: listed.guid, textHash: listedTextHash, articleId: null });
       continue;
     }
+    const identity = article === listed ? identify(article, listedText) : identify(article);
     candidates.push({ article, identity, evaluation, listedTextHash });
   }
 
