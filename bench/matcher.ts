@@ -24,7 +24,7 @@ const REPO_ROOT = findRepoRoot();
 const TARGET_CHARS = 4_000_000;
 const ROUNDS = 15;
 
-interface Row {
+export interface Row {
   corpus: string;
   chars: number;
   matches: number;
@@ -141,7 +141,11 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-export function runMatcherBench(): void {
+export interface MatcherResult {
+  rows: Row[];
+}
+
+export function runMatcherBench(): MatcherResult {
   const rules = loadRules();
   const items = loadItems();
   const termCount = rules.topics.reduce((n, t) => n + t.terms.length, 0);
@@ -163,5 +167,6 @@ export function runMatcherBench(): void {
   const file = path.join(dir, 'matcher-latest.json');
   writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, terms: termCount, rounds: ROUNDS, rows }, null, 2)}\n`);
   process.stdout.write(`\nwritten ${path.relative(process.cwd(), file)}\n`);
+  return { rows };
 }
 
