@@ -12,7 +12,7 @@ import { canonicalUrl } from '../dedupe/canonical-url.js';
 import { decodeFeedBody } from '../feeds/decode-feed.js';
 import { fetchFeed } from '../feeds/fetch-feed.js';
 import { FeedError } from '../feeds/errors.js';
-import type { HostLimiter } from '../politeness/host-limiter.js';
+import { leaseFor, type HostLimiter } from '../politeness/host-limiter.js';
 import type { Evaluation } from '../rules/rule-set.js';
 import type { FullTextFetcher } from '../pipeline/process-articles.js';
 import type { Logger } from '../logging/logger.js';
@@ -66,7 +66,7 @@ export function createFullTextFetcher(deps: FullTextDeps): FullTextFetcher {
         accept: HTML_ACCEPT,
         dispatcher: deps.guard.dispatcher,
         checkTarget: deps.guard.checkTarget,
-        ...(deps.hosts ? { acquireHost: (url: URL, signal?: AbortSignal) => deps.hosts!.acquire(url, signal) } : {}),
+        ...(deps.hosts ? { acquireHost: (url: URL, signal?: AbortSignal) => deps.hosts!.acquire(url, signal, leaseFor(settings.fullText.timeout)) } : {}),
       });
       if (page.kind !== 'fetched') return null;
       if (page.contentType !== null && !/html|xml/i.test(page.contentType)) {

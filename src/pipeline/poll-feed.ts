@@ -19,7 +19,7 @@ import type { StoreJobData } from '../queues/queues.js';
 import { processArticles, type FullTextFetcher } from './process-articles.js';
 import type { Keyspace } from '../queues/keyspace.js';
 import { FeedStates, type FeedState, type ScheduleFields } from './feed-state.js';
-import type { HostLimiter } from '../politeness/host-limiter.js';
+import { leaseFor, type HostLimiter } from '../politeness/host-limiter.js';
 import { computePollInterval } from '../politeness/poll-schedule.js';
 import type { Logger } from '../logging/logger.js';
 
@@ -98,7 +98,7 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
       connectTimeoutMs: feed.connectTimeoutMs,
       maxBodyBytes: feed.maxBodyBytes,
       userAgent: feed.userAgent,
-      ...(deps.hosts ? { acquireHost: (url: URL, signal?: AbortSignal) => deps.hosts!.acquire(url, signal) } : {}),
+      ...(deps.hosts ? { acquireHost: (url: URL, signal?: AbortSignal) => deps.hosts!.acquire(url, signal, leaseFor(feed.timeoutMs)) } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
     answeredStatus = response.httpStatus;

@@ -25,6 +25,17 @@ export type HostSlot = () => Promise<void>;
 
 /** A lease outlives any request (timeouts are far shorter): it only matters if a worker dies holding it. */
 const LEASE_MS = 10 * 60_000;
+/** Slack over a request's own timeout (its slot is given back in the same turn of the event loop it ends). */
+const LEASE_SLACK_MS = 10_000;
+
+/**
+ * The lease for a request bounded by `timeoutMs`: long enough that it never ends under a live
+ * request, short enough that a worker killed mid-request (kill -9, lost host) does not hold the
+ * host's slot for the 10-minute default and, after a few crashes, block the host.
+ */
+export function leaseFor(timeoutMs: number): number {
+  return timeoutMs + LEASE_SLACK_MS;
+}
 const POLL_MS = { min: 20, max: 250 };
 
 // Returns 0 when the slot is taken, else how long to wait (ms) before asking again.
@@ -60,14 +71,17 @@ export class HostLimiter {
     private readonly limits: HostLimits,
   ) {}
 
-  /** Waits for a slot on `url`'s host; resolves to the function that gives it back. */
-  async acquire(url: URL, signal?: AbortSignal): Promise<HostSlot> {
+  /**
+   * Waits for a slot on `url`'s host; resolves to the function that gives it back. `leaseMs`
+   * bounds how long the slot stays taken if this process dies holding it (see leaseFor).
+   */
+  async acquire(url: URL, signal?: AbortSignal, leaseMs?: number): Promise<HostSlot> {
     const host = url.host.toLowerCase();
     const keys = [`${this.prefix}:host:${host}:inflight`, `${this.prefix}:host:${host}:next`];
     const token = randomUUID();
     const started = Date.now();
     for (let attempt = 0; ; attempt += 1) {
-      const wait = Number(await this.redis.eval(ACQUIRE, 2, ...keys, token, this.limits.maxInFlight, this.limits.minSpacingMs, this.limits.leaseMs ?? LEASE_MS));
+      const wait = Number(await this.redis.eval(ACQUIRE, 2, ...keys, token, this.limits.maxInFlight, this.limits.minSpacingMs, leaseMs ?? this.limits.leaseMs ?? LEASE_MS));
       if (wait === 0) break;
       const waited = Date.now() - started;
       if (waited >= this.limits.maxWaitMs) throw new HostBusyError(url.href, host, waited);
