@@ -75,12 +75,45 @@ const SENTENCES: ((r: () => number) => string)[] = [
   (r) => `Interrogée sur ${pick(r, SUBJECTS)}, ${pick(r, PEOPLE)} a estimé que la situation « n’était pas tenable » et appelé à une concertation rapide.`,
 ];
 
+const SYLLABLES = ['ba', 'ro', 'mi', 'lan', 'ver', 'tou', 'chel', 'gan', 'di', 'mor', 'sel', 'pa', 'rin', 'bou', 'las', 'té', 'no', 'vi', 'quel', 'fa', 'zor', 'ni', 'char', 'mé'];
+
+/** A made-up proper name, so that distinct stories share few words beyond their templates. */
+function properName(r: () => number): string {
+  const count = 2 + Math.floor(r() * 2);
+  return cap(Array.from({ length: count }, () => pick(r, SYLLABLES)).join(''));
+}
+
+/** A sentence naming people and places no other story names. */
+function localColour(r: () => number): string {
+  return `${properName(r)} ${properName(r)}, habitant de ${properName(r)}, et ${properName(r)} ${properName(r)}, élue de ${properName(r)}, ont témoigné ${pick(r, DAYS)} devant ${1 + Math.floor(r() * 400)} personnes.`;
+}
+
 function cap(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function paragraph(r: () => number, sentences: readonly ((r: () => number) => string)[], count: number): string {
-  return Array.from({ length: count }, () => pick(r, sentences)(r)).join(' ');
+  return [...Array.from({ length: count }, () => pick(r, sentences)(r)), localColour(r)].join(' ');
+}
+
+const WORDS = ('gouvernement accord frontière usine commerce marché rapport enquête témoins village ville région port navire train convoi entrepôt ' +
+  'ministère ambassade délégation sommet visite réunion contrat livraison cargaison munitions carburant céréales engrais charbon acier ' +
+  'ingénieurs ouvriers soldats officiers diplomates experts analystes chercheurs journalistes habitants réfugiés blessés prisonniers ' +
+  'hiver printemps été automne matin soir nuit semaine mois année décennie hier demain aujourd’hui récemment bientôt longtemps ' +
+  'nouveau ancien grand petit lourd rapide secret officiel militaire économique politique stratégique régional national frontalier ' +
+  'annoncer confirmer démentir signer négocier livrer transporter financer construire réparer surveiller former envoyer recevoir ' +
+  'images satellite photos documents sources chiffres estimations tonnes kilomètres millions milliards dollars roubles wons euros ' +
+  'fleuve montagne côte baie tunnel pont route aéroport gare base caserne hôpital école université théâtre stade musée').split(' ');
+
+/** A paragraph of topical words and made-up names: each story its own vocabulary, as distinct articles have. */
+function reportage(r: () => number): string {
+  const count = 45 + Math.floor(r() * 40);
+  const words: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    words.push(r() < 0.25 ? properName(r) : pick(r, WORDS));
+    if (r() < 0.08) words[words.length - 1] += ',';
+  }
+  return `${cap(words.join(' '))}.`;
 }
 
 /** A distinct story about Russia and North Korea, padded with ordinary paragraphs to a realistic length. */
@@ -89,7 +122,7 @@ export function relevantStory(seed: number): StoryText {
   const core = RU_NK_SENTENCES.map((s) => ({ s, k: r() })).sort((a, b) => a.k - b.k).slice(0, 6).map(({ s }) => s(r));
   const paragraphs = [`${core[0]} ${core[1]}`, `${core[2]} ${core[3]}`, `${core[4]} ${core[5]}`];
   const extra = 4 + Math.floor(r() * 5);
-  for (let i = 0; i < extra; i += 1) paragraphs.push(paragraph(r, SENTENCES, 3 + Math.floor(r() * 3)));
+  for (let i = 0; i < extra; i += 1) paragraphs.push(reportage(r));
   paragraphs.push(`Dépêche ${seed % 1_000_000} : ${pick(r, ACTORS)} et ${pick(r, ACTORS)} se sont entretenus pendant ${1 + Math.floor(r() * 5)} heures.`);
   return {
     title: `Russie – Corée du Nord : ${pick(r, RU_NK_SUBJECTS)} au cœur des discussions à ${pick(r, RU_NK_PLACES)} (${seed % 100_000})`,
