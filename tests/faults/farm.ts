@@ -9,6 +9,10 @@ import { hammingDistance, type Fingerprint } from '../../src/dedupe/simhash.js';
 import { ITEMS, rssFeed, type FixtureItem } from '../support/feed-xml.js';
 import { generateStories, seededRandom, type GeneratedStory } from '../dedupe/story-generator.js';
 import type { TestFeed } from '../support/watchlist.js';
+import type { JobsOptions } from 'bullmq';
+import type { Settings } from '../../src/config/schema.js';
+import { jobOptions, type PollJobData } from '../../src/queues/queues.js';
+import { FEED_BACKOFF } from '../../src/politeness/retry-policy.js';
 
 export interface Farm {
   feeds: TestFeed[];
@@ -86,10 +90,18 @@ export function buildFarm(server: FixtureFeedServer, options: FarmOptions): Farm
   return { feeds, expected, listings };
 }
 
+/** Poll jobs for the farm's feeds with the options the scheduler gives its ticks (attempts, feed backoff). */
+export function scheduledPolls(farm: Farm, settings: Settings): { name: string; data: PollJobData; opts: JobsOptions }[] {
+  const opts = { ...jobOptions(settings), backoff: { type: FEED_BACKOFF, delay: settings.jobs.backoff } };
+  return farm.feeds.map((f) => ({ name: 'poll', data: { feedId: f.id }, opts }));
+}
+
 /** Settings for fault runs: polite limits off (one local host), short locks, production retries. */
 export function faultSettings(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     politeness: { maxInFlightPerHost: 16, minSpacing: '0s', maxWait: '60s' },
+    // A slot whose release was lost (Redis down, process killed) frees itself 15 s later.
+    fetch: { timeout: '5s' },
     jobs: { attempts: 3, backoff: '500ms', maxBackoff: '2s', jitter: 0.2, lockDuration: '2s' },
     concurrency: { poll: 3, store: 2 },
     fullText: { mode: 'never' },

@@ -13,7 +13,7 @@ import { memoryLog } from '../support/memory-log.js';
 import { writeWatchlist, ndjsonPath } from '../support/watchlist.js';
 import { startCli, type RunningCli } from '../support/cli.js';
 import { seededRandom } from '../dedupe/story-generator.js';
-import { buildFarm, faultSettings, type Farm } from './farm.js';
+import { buildFarm, faultSettings, scheduledPolls, type Farm } from './farm.js';
 import { expectExactlyOnce, ndjsonRows, settleAndAudit } from './audit.js';
 import type { GeneratedStory } from '../dedupe/story-generator.js';
 import type { Fingerprint } from '../../src/dedupe/simhash.js';
@@ -57,7 +57,7 @@ it(`kill -9 of a poll and a store process mid-batch, ${ROUNDS} rounds (seed ${SE
       const r = seededRandom(SEED * 100 + round);
       for (const [id, story] of farm.expected) expected.set(id, story);
       const started = Date.now();
-      await pollQueue.addBulk(farm.feeds.map((f) => ({ name: 'poll', data: { feedId: f.id } })));
+      await pollQueue.addBulk(scheduledPolls(farm, watchlist.settings));
       // Two strikes within the batch (which takes about 1-2 s here): a poll process at a seeded
       // moment, the store process right after its n-th write of the round (n seeded): store jobs
       // take milliseconds, so only its own log says when it is in the middle of a batch.
