@@ -23,7 +23,13 @@ export function canonicalUrl(href: string, base?: string): string {
     return '';
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return '';
-  url = foldAmp(url);
+  // Until nothing changes: one pass of "/amp/amp" leaves an "/amp" that a second pass would fold,
+  // and a canonical URL must be its own canonical URL.
+  for (let pass = 0; pass < 8; pass += 1) {
+    const before = url.href;
+    url = foldAmp(url);
+    if (url.href === before) break;
+  }
   url.hash = '';
   url.search = canonicalQuery(url.search);
   // URL already lower-cases scheme and host and drops default ports.
