@@ -13,11 +13,13 @@ const NOT_WORD = /[^\p{L}\p{N}]+/gu;
 
 /** Ligatures, NFKD, marks dropped, lower case, non-word runs to one space; untrimmed. */
 function foldUntrimmed(text: string): string {
+  // Ligatures after decomposing and lower-casing: compatibility forms (ꟹ, Ǣ, ẞ) become œ, æ, ß
+  // only then, and folding twice must give the same text as folding once.
   return text
-    .replace(/œ/g, 'oe').replace(/Œ/g, 'OE').replace(/æ/g, 'ae').replace(/Æ/g, 'AE').replace(/ß/g, 'ss')
     .normalize('NFKD')
     .replace(COMBINING_MARKS, '')
     .toLowerCase()
+    .replace(/œ/g, 'oe').replace(/æ/g, 'ae').replace(/ß/g, 'ss')
     .replace(NOT_WORD, ' ');
 }
 
