@@ -48,7 +48,8 @@ function foldCodePoint(cp: number, ch: string): string {
     const decomposed = (EXTRA_FOLDS[lower] ?? lower).normalize('NFKD').replace(STRIP_MARKS, '');
     const lowered = decomposed.toLowerCase();
     let out = '';
-    for (const c of lowered) out += EXTRA_FOLDS[c] ?? (WORD_CHAR.test(c) ? c : ' ');
+    // A letter apostrophe that a decomposition produced (U+0374 → ʹ) separates words too.
+    for (const c of lowered) out += EXTRA_FOLDS[c] ?? (WORD_CHAR.test(c) && !LETTER_APOSTROPHES.has(c.codePointAt(0) as number) ? c : ' ');
     // A character that folds to letters plus punctuation (e.g. "½") keeps only its letters.
     const trimmed = out.trim();
     folded = trimmed.length === 0 ? SEPARATOR : trimmed.replace(/ +/g, ' ');
