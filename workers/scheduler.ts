@@ -8,7 +8,7 @@
  * intervals and server hints change how often a feed is fetched without rewriting schedulers.
  * Retries use the poll worker's capped, jittered "feed" backoff instead of BullMQ's uncapped one.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Watchlist } from '../src/config/watchlist.js';
@@ -43,6 +43,16 @@ async function withLock<T>(redis: Redis, key: string, waitMs: number, work: () =
   }
 }
 
+/**
+ * Where a feed's ticks fall within its interval: a stable spread by feed id. Without it every
+ * scheduler ticks at the moment it was upserted, so thousands of feeds reconciled within a few
+ * seconds come due in the same few seconds of every interval (the scale bench saw 6,000 polls
+ * due within 5 s of each minute, and seconds of lag, with the CPU idle the rest of the minute).
+ */
+export function tickOffsetMs(feedId: string, everyMs: number): number {
+  return createHash('sha256').update(feedId).digest().readUInt32BE(0) % everyMs;
+}
+
 /** Makes the queue's job schedulers match the watchlist's enabled feeds. */
 export async function reconcileSchedulers(
   queue: Queue<PollJobData>,
@@ -66,15 +76,22 @@ export async function reconcileSchedulers(
     for (const [id, feed] of wanted) {
       const current = existing.get(id);
       const every = tickIntervalMs(feed, watchlist.settings);
+      // BullMQ ignores an offset of 0 (the tick then falls at the upsert time); 1 ms is as good.
+      const offset = Math.max(1, tickOffsetMs(feed.id, every));
       const backoff = current?.template?.opts?.backoff;
       const sameBackoff = typeof backoff === 'object' && backoff.type === FEED_BACKOFF && backoff.delay === opts.backoff.delay
         && current?.template?.opts?.attempts === opts.attempts;
-      if (current && current.every === every && sameBackoff) {
+      if (current && current.every === every && current.offset === offset && sameBackoff) {
         report.unchanged += 1;
         continue;
       }
-      await queue.upsertJobScheduler(id, { every }, { name: 'poll', data: { feedId: feed.id }, opts });
+      await queue.upsertJobScheduler(id, { every, offset }, { name: 'poll', data: { feedId: feed.id }, opts });
       (current ? report.updated : report.added).push(feed.id);
+    }
+    // With an offset the first tick waits for the feed's slot; a new feed is polled now instead
+    // (the tick that follows is skipped if it comes within half an interval: poll-schedule.ts).
+    if (report.added.length > 0) {
+      await queue.addBulk(report.added.map((feedId) => ({ name: 'poll', data: { feedId }, opts: { ...opts, jobId: `first-${feedId}-${watchlist.version}` } })));
     }
     log.info({ ...report, version: watchlist.version }, 'scheduler: job schedulers reconciled with the watchlist');
     return report;
