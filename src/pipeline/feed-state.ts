@@ -142,7 +142,8 @@ export class FeedStates {
     return new Map(feedIds.map((id, i) => [id, toState((replies[i]?.[1] ?? {}) as Record<string, string>)]));
   }
 
-  async recordSuccess(feedId: string, record: SuccessRecord, now = new Date()): Promise<void> {
+  /** Records a successful poll; resolves to the state after the write (read in the same round trip). */
+  async recordSuccess(feedId: string, record: SuccessRecord, now = new Date()): Promise<FeedState> {
     const key = this.keys.feedState(feedId);
     const fields: Record<string, string | number> = {
       url: record.url,
@@ -165,12 +166,13 @@ export class FeedStates {
       fields.lastModified = record.lastModified ?? '';
       if (record.bodyHash) fields.bodyHash = record.bodyHash;
     }
-    await this.redis.multi().hset(key, fields).hincrby(key, 'totalKept', record.itemsKept).exec();
+    return stateAfter(await this.redis.multi().hset(key, fields).hincrby(key, 'totalKept', record.itemsKept).hgetall(key).exec());
   }
 
-  async recordFailure(feedId: string, record: FailureRecord, now = new Date()): Promise<void> {
+  /** Records a failed poll; resolves to the state after the write (read in the same round trip). */
+  async recordFailure(feedId: string, record: FailureRecord, now = new Date()): Promise<FeedState> {
     const key = this.keys.feedState(feedId);
-    await this.redis
+    return stateAfter(await this.redis
       .multi()
       .hset(key, {
         url: record.url,
@@ -182,7 +184,8 @@ export class FeedStates {
         lastDurationMs: Math.round(record.durationMs),
       })
       .hincrby(key, 'consecutiveFailures', 1)
-      .exec();
+      .hgetall(key)
+      .exec());
   }
 
   /** Writes schedule and health fields (null clears a field). */
@@ -199,4 +202,11 @@ export class FeedStates {
   async forget(feedId: string): Promise<void> {
     await this.redis.unlink(this.keys.feedState(feedId));
   }
+}
+
+/** The state read by the last command of a MULTI (an HGETALL); throws the first error of the transaction. */
+function stateAfter(replies: [Error | null, unknown][] | null): FeedState {
+  const failed = replies?.find(([err]) => err !== null)?.[0];
+  if (failed) throw failed;
+  return toState((replies?.at(-1)?.[1] ?? {}) as Record<string, string>);
 }

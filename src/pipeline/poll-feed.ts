@@ -106,16 +106,16 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
     const empty = { firstPoll: false, itemsSeen: 0, itemsNew: 0, itemsKept: 0, itemsIrrelevant: 0, itemsTooOld: 0, duplicates: 0, kept: [], duplicateOf: [], itemsUpdated: 0, updated: [], itemErrors: [] };
     if (response.kind === 'not-modified') {
       const durationMs = performance.now() - started;
-      await states.recordSuccess(feed.id, { url: feed.url, httpStatus: 304, outcome: 'not-modified', durationMs, itemsSeen: 0, itemsNew: 0, itemsKept: 0, duplicates: 0 }, now());
-      const schedule = await recordSchedule(feed, deps, states, state, { ok: true, startedAt, response, movedTo, publishedAt: null, ttlMs: state.ttlMs }, log);
+      const after = await states.recordSuccess(feed.id, { url: feed.url, httpStatus: 304, outcome: 'not-modified', durationMs, itemsSeen: 0, itemsNew: 0, itemsKept: 0, duplicates: 0 }, now());
+      const schedule = await recordSchedule(feed, deps, states, state, after, { ok: true, startedAt, response, movedTo, publishedAt: null, ttlMs: state.ttlMs }, log);
       return { ...base, ...empty, httpStatus: 304, fetch: 'not-modified', durationMs, ...schedule, ...(movedTo ? { movedTo } : {}) };
     }
     const bodyHash = createHash('sha256').update(response.body).digest('hex');
     if (sameUrl && bodyHash === state.bodyHash) {
       // Same bytes as last time: nothing can be new, skip the parse (servers that ignore ETag).
       const durationMs = performance.now() - started;
-      await states.recordSuccess(feed.id, { url: feed.url, httpStatus: response.httpStatus, outcome: 'unchanged', durationMs, itemsSeen: 0, itemsNew: 0, itemsKept: 0, duplicates: 0 }, now());
-      const schedule = await recordSchedule(feed, deps, states, state, { ok: true, startedAt, response, movedTo, publishedAt: null, ttlMs: state.ttlMs }, log);
+      const after = await states.recordSuccess(feed.id, { url: feed.url, httpStatus: response.httpStatus, outcome: 'unchanged', durationMs, itemsSeen: 0, itemsNew: 0, itemsKept: 0, duplicates: 0 }, now());
+      const schedule = await recordSchedule(feed, deps, states, state, after, { ok: true, startedAt, response, movedTo, publishedAt: null, ttlMs: state.ttlMs }, log);
       return { ...base, ...empty, httpStatus: response.httpStatus, fetch: 'unchanged', durationMs, ...schedule, ...(movedTo ? { movedTo } : {}) };
     }
     const fetchedAt = now().toISOString();
@@ -123,11 +123,11 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
     const parsed = await parseFeed(text, { feedId: feed.id, feedUrl: response.finalUrl, fetchedAt });
     const processed = await processArticles(feed, parsed.articles, deps, now());
     const durationMs = performance.now() - started;
-    await states.recordSuccess(feed.id, {
+    const after = await states.recordSuccess(feed.id, {
       url: feed.url, httpStatus: response.httpStatus, outcome: 'fetched', etag: response.etag, lastModified: response.lastModified,
       bodyHash, durationMs, itemsSeen: parsed.articles.length, itemsNew: processed.itemsNew, itemsKept: processed.kept.length, duplicates: processed.duplicateOf.length,
     }, now());
-    const schedule = await recordSchedule(feed, deps, states, state, {
+    const schedule = await recordSchedule(feed, deps, states, state, after, {
       ok: true, startedAt, response, movedTo, publishedAt: parsed.articles.map((a) => a.publishedAt), ttlMs: parsed.ttlMs,
     }, log);
     return {
@@ -141,14 +141,14 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
     const feedError = err instanceof FeedError ? err : null;
     if (feedError?.code === 'ABORTED') throw err; // shutdown, not the feed's fault: leave its health alone
     try {
-      await states.recordFailure(feed.id, {
+      const after = await states.recordFailure(feed.id, {
         url: feed.url,
         httpStatus: feedError instanceof HttpStatusError ? feedError.status : answeredStatus,
         message: err instanceof Error ? err.message : String(err),
         code: feedError?.code ?? 'internal',
         durationMs,
       }, now());
-      await recordSchedule(feed, deps, states, state, { ok: false, startedAt, error: err }, log);
+      await recordSchedule(feed, deps, states, state, after, { ok: false, startedAt, error: err }, log);
     } catch (stateErr) {
       deps.log.warn({ err: stateErr, feedId: feed.id }, 'poll: could not record the failure on the feed state');
     }
@@ -168,12 +168,11 @@ type PollResult =
   | { ok: true; startedAt: number; response: FetchFeedResult; movedTo: string | undefined; publishedAt: (string | null)[] | null; ttlMs: number | null }
   | { ok: false; startedAt: number; error: unknown };
 
-/** Computes and stores the next due time and the health; logs a health change once, at warn. */
+/** Computes and stores the next due time and the health (`after`: the state as the poll's record left it); logs a health change once, at warn. */
 async function recordSchedule(
-  feed: FeedSource, deps: PollDeps, states: FeedStates, before: FeedState, result: PollResult, log: Logger,
+  feed: FeedSource, deps: PollDeps, states: FeedStates, before: FeedState, after: FeedState, result: PollResult, log: Logger,
 ): Promise<Pick<PollOutcome, 'nextPollAt' | 'intervalReason' | 'health'>> {
   const nowMs = (deps.now?.() ?? new Date()).getTime();
-  const after = await states.get(feed.id);
   const fields: ScheduleFields = {};
   let retryAfterMs: number | null = null;
   if (result.ok) {
