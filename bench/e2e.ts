@@ -136,7 +136,8 @@ export async function runE2eOnce(options: E2eOptions, ctx: E2eContext, run: numb
     const cpu0 = { ...cpuOf(roles), redis: redisCpu() };
     const t0 = performance.now();
     await progress.pollQueue.resume();
-    await progress.untilFinished(options.feeds, options.timeoutMs);
+    // The scheduler queues a first poll (`first-…`) per new feed; its own ticks wait for each feed's slot.
+    await progress.untilFinished(options.feeds, options.timeoutMs, 'first-');
     await progress.untilStoreDrained(options.timeoutMs);
     const firstSeconds = (performance.now() - t0) / 1000;
     const cpu1 = { ...cpuOf(roles), redis: redisCpu() };
@@ -155,10 +156,10 @@ export async function runE2eOnce(options: E2eOptions, ctx: E2eContext, run: numb
         opts: { jobId: `manual-feed-${f}-${stamp}-${round}`, attempts: 1, removeOnComplete: { age: 3600, count: 1000 }, removeOnFail: { age: 24 * 3600 } },
       })));
     }
-    await progress.untilFinished(polls304, options.timeoutMs);
+    await progress.untilFinished(polls304, options.timeoutMs, 'manual-');
     const secondSeconds = (performance.now() - t1) / 1000;
     const cpu2 = { ...cpuOf(roles), redis: redisCpu() };
-    const secondFailed = progress.finished.filter((e) => e.failedReason !== undefined || (e.returnvalue as { httpStatus?: number } | undefined)?.httpStatus !== 304);
+    const secondFailed = progress.finishedWith('manual-').filter((e) => e.failedReason !== undefined || (e.returnvalue as { httpStatus?: number } | undefined)?.httpStatus !== 304);
     const peakRssMiB = Object.fromEntries(roles.map((r) => [r.name, round((r.sample()?.peakRssBytes ?? NaN) / 2 ** 20, 1)]));
 
     const storeJobs = { article: 0, sighting: 0, update: 0 };

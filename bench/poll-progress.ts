@@ -38,11 +38,19 @@ export class PollProgress {
     await this.events.waitUntilReady();
   }
 
-  /** Resolves once `count` poll jobs have finished (completed or failed) in all. */
-  async untilFinished(count: number, timeoutMs: number): Promise<void> {
+  /** Finished poll jobs whose id starts with `prefix`. */
+  finishedWith(prefix: string): PollOutcomeEvent[] {
+    return this.finished.filter((e) => e.jobId.startsWith(prefix));
+  }
+
+  /**
+   * Resolves once `count` poll jobs with ids starting with `prefix` have finished (completed or
+   * failed). Other jobs (a scheduler's tick falling in the window) are not counted.
+   */
+  async untilFinished(count: number, timeoutMs: number, prefix = ''): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.finished.length < count) {
-      if (Date.now() > deadline) throw new Error(`bench: only ${this.finished.length} of ${count} polls finished within ${timeoutMs / 1000} s`);
+    while (this.finishedWith(prefix).length < count) {
+      if (Date.now() > deadline) throw new Error(`bench: only ${this.finishedWith(prefix).length} of ${count} polls finished within ${timeoutMs / 1000} s`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 500);
         this.waiters.push(() => { clearTimeout(timer); resolve(); });
