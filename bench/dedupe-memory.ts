@@ -15,26 +15,12 @@ import { deleteKeys } from '../src/redis/connections.js';
 import { locateRedis } from '../src/redis/locate-redis.js';
 import { SeenItems, type RememberedItem } from '../src/dedupe/seen-items.js';
 import { StoryIndex } from '../src/dedupe/story-index.js';
+import { bytesOf } from './redis-bytes.js';
 
 const ARTICLES = Number(process.env.BENCH_ARTICLES ?? 100_000);
 const FEEDS = 1_000;
 const RETENTION_MS = 30 * 86_400_000;
 const BATCH = 100;
-
-async function bytesOf(redis: Redis, pattern: string): Promise<{ keys: number; bytes: number }> {
-  let cursor = '0';
-  let keys = 0;
-  let bytes = 0;
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    const pipeline = redis.pipeline();
-    for (const key of batch) pipeline.memory('USAGE', key, 'SAMPLES', '0');
-    for (const [, size] of (await pipeline.exec()) ?? []) bytes += Number(size);
-    keys += batch.length;
-  } while (cursor !== '0');
-  return { keys, bytes };
-}
 
 async function firstKey(redis: Redis, pattern: string): Promise<string> {
   let cursor = '0';

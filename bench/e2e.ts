@@ -18,6 +18,7 @@ import { PollProgress } from './poll-progress.js';
 import { readProc } from './proc-stats.js';
 import { startRole, writeBenchWatchlist, type RoleProcess } from './veille-roles.js';
 import { round } from './bench-results.js';
+import { bytesOf } from './redis-bytes.js';
 
 /** Polls of every feed in the 304 measurement: one round of 1,000 feeds lasts well under a second. */
 const NOT_MODIFIED_ROUNDS = 5;
@@ -87,19 +88,6 @@ export async function openE2eContext(options: E2eOptions, located: LocatedRedis)
   return { redisUrl: located.url, redisPid: Number.isFinite(redisPid) && readProc(redisPid) ? redisPid : null, farm, corpus: new FeedCorpus(corpusOpts), bodies };
 }
 
-async function bytesOf(redis: Redis, pattern: string): Promise<number> {
-  let cursor = '0';
-  let bytes = 0;
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    const pipeline = redis.pipeline();
-    for (const key of batch) pipeline.memory('USAGE', key, 'SAMPLES', '0');
-    for (const [, size] of (await pipeline.exec()) ?? []) bytes += Number(size);
-  } while (cursor !== '0');
-  return bytes;
-}
-
 function cpuOf(roles: RoleProcess[]): Record<string, number> {
   return Object.fromEntries(roles.map((r) => [r.name, r.sample()?.cpuSeconds ?? NaN]));
 }
@@ -167,8 +155,8 @@ export async function runE2eOnce(options: E2eOptions, ctx: E2eContext, run: numb
       const kind = /^\{"kind":"(\w+)"/.exec(line)?.[1] as keyof typeof storeJobs | undefined;
       if (kind && kind in storeJobs) storeJobs[kind] += 1;
     }
-    const dedupeBytes = (await bytesOf(redis, `${keys.root}:seen:*`)) + (await bytesOf(redis, `${keys.root}:nd:*`));
-    const deploymentBytes = await bytesOf(redis, `${keys.root}:*`);
+    const dedupeBytes = (await bytesOf(redis, `${keys.root}:seen:*`)).bytes + (await bytesOf(redis, `${keys.root}:nd:*`)).bytes;
+    const deploymentBytes = (await bytesOf(redis, `${keys.root}:*`)).bytes;
 
     // Floors, on the same bodies and job counts.
     const floorCpu0 = process.cpuUsage();

@@ -1,6 +1,6 @@
 /**
  * Seeded French article text for the feed farm: distinct stories about Russia and North Korea
- * (the idea of tests/dedupe/story-generator.ts, which bench code cannot import) and ordinary
+ * (tests/dedupe/story-generator.ts builds its stories from the same vocabulary) and ordinary
  * French news about everything else, with the lengths of real feeds (a title of 60–110
  * characters, a summary of 2–3 sentences, HTML content of 3–6 KB).
  */
@@ -34,15 +34,15 @@ export interface StoryText {
   paragraphs: string[];
 }
 
-function pick<T>(r: () => number, list: readonly T[]): T {
+export function pick<T>(r: () => number, list: readonly T[]): T {
   return list[Math.floor(r() * list.length)] as T;
 }
 
-const ACTORS = ['Vladimir Poutine', 'Kim Jong Un', 'Sergueï Lavrov', 'Choe Son Hui', 'Sergueï Choïgou', 'Dmitri Peskov', 'Andreï Belooussov', 'Kim Yo Jong', 'Iouri Ouchakov', 'Maria Zakharova'];
-const RU_NK_PLACES = ['Moscou', 'Pyongyang', 'Koursk', 'Vladivostok', 'Wonsan', 'Khabarovsk', 'Rason', 'Saint-Pétersbourg', 'Vostotchny', 'Sinuiju'];
-const RU_NK_SUBJECTS = ['les livraisons d’obus', 'les missiles balistiques', 'le pétrole raffiné', 'les satellites de reconnaissance', 'le tourisme balnéaire', 'la liaison ferroviaire', 'les travailleurs détachés', 'les drones d’attaque', 'les exercices navals', 'la coopération spatiale', 'les échanges universitaires', 'les blessés soignés en Russie'];
-const DAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
-const RU_NK_SENTENCES: ((r: () => number) => string)[] = [
+export const ACTORS = ['Vladimir Poutine', 'Kim Jong Un', 'Sergueï Lavrov', 'Choe Son Hui', 'Sergueï Choïgou', 'Dmitri Peskov', 'Andreï Belooussov', 'Kim Yo Jong', 'Iouri Ouchakov', 'Maria Zakharova'];
+export const RU_NK_PLACES = ['Moscou', 'Pyongyang', 'Koursk', 'Vladivostok', 'Wonsan', 'Khabarovsk', 'Rason', 'Saint-Pétersbourg', 'Vostotchny', 'Sinuiju'];
+export const RU_NK_SUBJECTS = ['les livraisons d’obus', 'les missiles balistiques', 'le pétrole raffiné', 'les satellites de reconnaissance', 'le tourisme balnéaire', 'la liaison ferroviaire', 'les travailleurs détachés', 'les drones d’attaque', 'les exercices navals', 'la coopération spatiale', 'les échanges universitaires', 'les blessés soignés en Russie'];
+export const DAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
+export const RU_NK_SENTENCES: ((r: () => number) => string)[] = [
   (r) => `${pick(r, ACTORS)} a évoqué ${pick(r, RU_NK_SUBJECTS)} lors d’un entretien à ${pick(r, RU_NK_PLACES)} avec une délégation ${r() < 0.5 ? 'nord-coréenne' : 'russe'}.`,
   (r) => `Selon des sources diplomatiques, ${1 + Math.floor(r() * 9000)} ${r() < 0.5 ? 'soldats' : 'ouvriers'} nord-coréens seraient concernés par cet accord signé ${pick(r, DAYS)}.`,
   (r) => `La Russie et la Corée du Nord ont annoncé un nouveau programme consacré à ${pick(r, RU_NK_SUBJECTS)}, financé à hauteur de ${1 + Math.floor(r() * 900)} millions de roubles.`,
