@@ -3,7 +3,7 @@
  * - contentHash: SHA-256 of the folded body (title included when the body is too short to stand
  *   alone) — the same dispatch under different site chrome hashes equal;
  * - articleId: the first 96 bits of contentHash, in hex — the article's key everywhere;
- * - textHash: 32 bits over title and body — a changed value on a known item is an update;
+ * - textHash: 32 bits over title and body — a changed value on a kept item is an update;
  * - fingerprint: 64-bit SimHash of the same identity text, for near-duplicates.
  */
 import { createHash } from 'node:crypto';
@@ -37,7 +37,16 @@ export function contentHash(article: ArticleText): string {
   return createHash('sha256').update(identityText(article)).digest('hex');
 }
 
-/** The text hash alone, from the identity text when the caller has it: all a listed item needs until it is kept. */
+/**
+ * 32 bits over an item's text exactly as listed, for items Veille dropped: any change means "judge
+ * it again", so it needs none of the folding and chrome removal that make textHash ignore cosmetic
+ * edits of kept articles — work that would otherwise be done for every listed item.
+ */
+export function listingHashOf(article: ArticleText): string {
+  return createHash('sha256').update(article.title).update('\0').update(article.summary).update('\0').update(article.content).digest('hex').slice(0, 8);
+}
+
+/** The text hash alone, from the identity text when the caller has it. */
 export function textHashOf(article: ArticleText, text = identityText(article)): string {
   return createHash('sha256').update(foldText(article.title)).update('\n').update(text).digest('hex').slice(0, 8);
 }

@@ -4,8 +4,10 @@
  * as an update of the article it produced.
  *
  * Layout: one hash per feed and week, `<prefix>:seen:<feed>:<week>`, field = 8 bytes of
- * SHA-256(guid), value = 4-byte text hash, followed by the 12-byte article id when the item was
- * kept. Buckets expire whole after the retention window; an item still listed is copied forward.
+ * SHA-256(guid), value = 4-byte hash, followed by the 12-byte article id when the item was kept.
+ * The hash of a kept item is its text hash (cosmetic edits do not make an update), that of any
+ * other item its listing hash (content-hash.ts). Buckets expire whole after the retention window;
+ * an item still listed is copied forward.
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';

@@ -8,7 +8,7 @@
 import type { FeedSource } from '../config/watchlist.js';
 import type { Article } from '../feeds/article.js';
 import type { Evaluation } from '../rules/rule-set.js';
-import { identify, identityText, textHashOf, type ArticleIdentity } from '../dedupe/content-hash.js';
+import { identify, identityText, listingHashOf, textHashOf, type ArticleIdentity } from '../dedupe/content-hash.js';
 import { fingerprintHex } from '../dedupe/simhash.js';
 import { SeenItems, type RememberedItem } from '../dedupe/seen-items.js';
 import { StoryIndex, type StoryMatch } from '../dedupe/story-index.js';
@@ -64,6 +64,8 @@ interface Candidate {
   evaluation: Evaluation;
   /** Text hash of the item as the feed lists it (the article may carry its page's full text). */
   listedTextHash: string;
+  /** What is remembered if the item is not kept after all (a sighting of another feed's article). */
+  listingHash: string;
 }
 
 export async function processArticles(feed: FeedSource, articles: Article[], deps: PollDeps, now: Date): Promise<Processed> {
@@ -88,28 +90,31 @@ export async function processArticles(feed: FeedSource, articles: Article[], dep
     if (listedTwice.has(listed.guid)) continue;
     listedTwice.add(listed.guid);
     let article = listed;
-    // The hash seen items compare; the content hash and fingerprint wait until the item is kept.
-    const listedText = identityText(listed);
-    const listedTextHash = textHashOf(listed, listedText);
+    // Seen items remember a kept item's text hash (only real edits are updates) and any other
+    // item's listing hash (any change: judge it again), which costs no folding.
+    const listingHash = listingHashOf(listed);
     const known = items[i] ?? null;
-    if (known) {
-      if (known.textHash === listedTextHash) {
-        if (known.stale) remember.push({ guid: article.guid, textHash: known.textHash, articleId: known.articleId });
+    if (known?.articleId) {
+      const textHash = textHashOf(listed);
+      if (known.textHash === textHash) {
+        if (known.stale) remember.push({ guid: article.guid, textHash, articleId: known.articleId });
         continue;
       }
-      if (known.articleId) {
-        // The publisher edited an item Veille kept: a new version of that article, not a new article.
-        records.push({ kind: 'update', articleId: known.articleId, textHash: listedTextHash, article, updatedAt: at });
-        updated.push({ title: article.title, url: article.url, articleId: known.articleId });
-        remember.push({ guid: article.guid, textHash: listedTextHash, articleId: known.articleId });
-        continue;
-      }
-      // An item dropped before whose text changed: judge it again, it may be relevant now.
+      // The publisher edited an item Veille kept: a new version of that article, not a new article.
+      records.push({ kind: 'update', articleId: known.articleId, textHash, article, updatedAt: at });
+      updated.push({ title: article.title, url: article.url, articleId: known.articleId });
+      remember.push({ guid: article.guid, textHash, articleId: known.articleId });
+      continue;
     }
+    if (known && known.textHash === listingHash) {
+      if (known.stale) remember.push({ guid: article.guid, textHash: listingHash, articleId: null });
+      continue;
+    }
+    // New, or an item dropped before whose text changed: judge it (again), it may be relevant now.
     itemsNew += 1;
     if (!known && firstPoll && article.publishedAt !== null && Date.parse(article.publishedAt) < oldest) {
       itemsTooOld += 1;
-      remember.push({ guid: article.guid, textHash: listedTextHash, articleId: null });
+      remember.push({ guid: article.guid, textHash: listingHash, articleId: null });
       continue;
     }
     let evaluation = deps.ruleSet.evaluate({ title: article.title, summary: article.summary, content: article.content });
@@ -122,11 +127,13 @@ export async function processArticles(feed: FeedSource, articles: Article[], dep
     }
     if (!evaluation.kept) {
       itemsIrrelevant += 1;
-      remember.push({ guid: listed.guid, textHash: listedTextHash, articleId: null });
+      remember.push({ guid: listed.guid, textHash: listingHash, articleId: null });
       continue;
     }
+    // The content hash and fingerprint are computed for kept items only.
+    const listedText = identityText(listed);
     const identity = article === listed ? identify(article, listedText) : identify(article);
-    candidates.push({ article, identity, evaluation, listedTextHash });
+    candidates.push({ article, identity, evaluation, listedTextHash: textHashOf(listed, listedText), listingHash });
   }
 
   const matches = await stories.claim(candidates.map((c) => ({ articleId: c.identity.articleId, fingerprint: c.identity.fingerprint })), nowMs);
@@ -134,7 +141,7 @@ export async function processArticles(feed: FeedSource, articles: Article[], dep
   const duplicateOf: DuplicateSummary[] = [];
   for (const [i, candidate] of candidates.entries()) {
     const match = matches[i] as StoryMatch;
-    const { article, identity, listedTextHash: textHash } = candidate;
+    const { article, identity, listedTextHash: textHash, listingHash } = candidate;
     if (match.kind === 'new') {
       const record = articleRecord(candidate, at);
       records.push(record);
@@ -148,7 +155,7 @@ export async function processArticles(feed: FeedSource, articles: Article[], dep
     const distance = match.kind === 'duplicate' ? 0 : match.distance;
     records.push({ kind: 'sighting', articleId: match.articleId, feedId: article.feedId, url: article.url, title: article.title, distance, contentHash: identity.contentHash, seenAt: at });
     duplicateOf.push({ title: article.title, url: article.url, contentHash: identity.contentHash, articleId: match.articleId, distance });
-    remember.push({ guid: article.guid, textHash, articleId: null });
+    remember.push({ guid: article.guid, textHash: listingHash, articleId: null });
     // The same text claimed but never stored (its poller crashed before queueing): store it from here.
     if (match.kind === 'duplicate' && !match.stored && !(await deps.storeQueue.getJob(articleJobId(match.articleId)))) {
       records.push(articleRecord(candidate, at));

@@ -187,6 +187,28 @@ describe('pollFeed', () => {
     expect(third.itemsUpdated).toBe(0);
   });
 
+  it('does not take a kept item re-listed under new site chrome and typography for an update', async () => {
+    server.setRoute('/a.xml', { body: rssFeed('A', [ITEMS.alliance]), contentType: 'application/rss+xml' });
+    const { feed, deps } = await setup([{ id: 'a', path: '/a.xml' }]);
+    expect((await pollFeed(feed('a'), deps)).itemsKept).toBe(1);
+    const rechromed = { ...ITEMS.alliance, text: `${ITEMS.alliance.text.replace(/'/g, '’')}</p><p>Lire aussi : nos articles sur la Russie</p><p>Partager` };
+    server.setRoute('/a.xml', { body: rssFeed('A', [rechromed]), contentType: 'application/rss+xml' });
+    const second = await pollFeed(feed('a'), deps);
+    expect(second).toMatchObject({ fetch: 'fetched', itemsNew: 0, itemsKept: 0, itemsUpdated: 0 });
+  });
+
+  it('judges again a dropped item whose text changed, and keeps it when it has become relevant', async () => {
+    server.setRoute('/a.xml', { body: rssFeed('A', [ITEMS.russiaOnly, ITEMS.football]), contentType: 'application/rss+xml' });
+    const { feed, deps } = await setup([{ id: 'a', path: '/a.xml' }]);
+    expect(await pollFeed(feed('a'), deps)).toMatchObject({ itemsNew: 2, itemsKept: 0 });
+    // Same guid, the text now says who else is concerned; the other item is listed unchanged.
+    const revised = { ...ITEMS.russiaOnly, text: `${ITEMS.russiaOnly.text} Pyongyang a dénoncé ces sanctions aux côtés de Moscou, son allié depuis le pacte de défense.` };
+    server.setRoute('/a.xml', { body: rssFeed('A', [revised, ITEMS.football]), contentType: 'application/rss+xml' });
+    const second = await pollFeed(feed('a'), deps);
+    expect(second).toMatchObject({ itemsNew: 1, itemsKept: 1, itemsUpdated: 0 });
+    expect(second.kept[0]?.title).toBe(ITEMS.russiaOnly.title);
+  });
+
   it('stores a near-duplicate from another outlet as a sighting of the first article', async () => {
     // A dispatch of about 270 words; the second outlet changes one phrase, as subeditors do.
     const dispatch = readFileSync(path.join(REPO_ROOT, 'tests', 'fixtures', 'dedupe', 'dispatch.txt'), 'utf8');
