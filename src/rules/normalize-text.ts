@@ -55,55 +55,82 @@ function foldCodePoint(cp: number, ch: string): string {
     folded = trimmed.length === 0 ? SEPARATOR : trimmed.replace(/ +/g, ' ');
   }
   foldCache.set(cp, folded);
+  if (cp < 0x10000) BMP_FOLDS[cp] = folded;
   return folded;
 }
 
-const UTF16 = new TextDecoder('utf-16le');
+/** Folds of BMP code points met so far, by code point: an array read instead of a Map lookup per accent. */
+const BMP_FOLDS: (string | undefined)[] = new Array<string | undefined>(0x10000).fill(undefined);
 
-/** Folds `input` for matching; every output character maps back to the original text. */
-export function normalizeText(input: string): NormalizedText {
+/** ASCII code → its folded code (lower case letters, digits), 0 for a separator. */
+const ASCII_FOLD = Uint16Array.from({ length: 0x80 }, (_, c) => {
+  const lower = c >= 0x41 && c <= 0x5a ? c + 32 : c;
+  return (lower >= 0x61 && lower <= 0x7a) || (lower >= 0x30 && lower <= 0x39) ? lower : 0;
+});
+
+/**
+ * Buffers reused from call to call: every document of every poll is folded, and fresh typed
+ * arrays per field cost more than the fold. Results are copied out before returning.
+ */
+let chars = new Uint16Array(4096);
+let starts = new Uint32Array(4096);
+let ends = new Uint32Array(4096);
+
+function ensureCapacity(needed: number): void {
+  if (needed <= chars.length) return;
+  const capacity = Math.max(needed, chars.length * 2);
+  const grownChars = new Uint16Array(capacity);
+  grownChars.set(chars);
+  chars = grownChars;
+  const grownStarts = new Uint32Array(capacity);
+  grownStarts.set(starts);
+  starts = grownStarts;
+  const grownEnds = new Uint32Array(capacity);
+  grownEnds.set(ends);
+  ends = grownEnds;
+}
+
+/**
+ * The fold itself, into the shared buffers; returns the folded length. Offsets are written only
+ * when asked: a document without any rule term needs the text alone.
+ */
+function foldInto(input: string, withOffsets: boolean): number {
   const n = input.length;
-  // Folding rarely grows text (œ → oe); the buffers grow if it does.
-  let capacity = n + 16;
-  let chars = new Uint16Array(capacity);
-  let starts = new Uint32Array(capacity);
-  let ends = new Uint32Array(capacity);
-  chars[0] = 32;
+  // Each input character adds at most a space and itself unless it folds to several letters
+  // (œ → oe), which is checked where it happens.
+  ensureCapacity(2 * n + 16);
+  // Locals, not the module's bindings: V8 reloads those on every access (2× slower here).
+  let out = chars;
+  let outStarts = starts;
+  let outEnds = ends;
+  const asciiFold = ASCII_FOLD;
+  const bmpFolds = BMP_FOLDS;
+  out[0] = 32;
   let len = 1;
   let pendingSpace = false;
   let spaceAt = 0;
-
-  const grow = (): void => {
-    capacity = capacity * 2;
-    const c = new Uint16Array(capacity);
-    c.set(chars);
-    chars = c;
-    const s = new Uint32Array(capacity);
-    s.set(starts);
-    starts = s;
-    const e = new Uint32Array(capacity);
-    e.set(ends);
-    ends = e;
-  };
 
   let i = 0;
   while (i < n) {
     const code = input.charCodeAt(i);
     if (code < 0x80) {
       // ASCII fast path: most of French text.
-      const lower = code >= 0x41 && code <= 0x5a ? code + 32 : code;
-      if ((lower >= 0x61 && lower <= 0x7a) || (lower >= 0x30 && lower <= 0x39)) {
-        if (len + 2 >= capacity) grow();
+      const folded = asciiFold[code] as number;
+      if (folded !== 0) {
         if (pendingSpace) {
-          chars[len] = 32;
-          starts[len] = spaceAt;
-          ends[len] = spaceAt;
+          out[len] = 32;
+          if (withOffsets) {
+            outStarts[len] = spaceAt;
+            outEnds[len] = spaceAt;
+          }
           len++;
           pendingSpace = false;
         }
-        chars[len] = lower;
-        starts[len] = i;
-        ends[len] = i + 1;
+        out[len] = folded;
+        if (withOffsets) {
+          outStarts[len] = i;
+          outEnds[len] = i + 1;
+        }
         len++;
       } else if (!pendingSpace) {
         pendingSpace = len > 1;
@@ -114,42 +141,67 @@ export function normalizeText(input: string): NormalizedText {
     }
     const cp = input.codePointAt(i) as number;
     const width = cp > 0xffff ? 2 : 1;
-    const folded = foldCodePoint(cp, input.slice(i, i + width));
+    const folded = (cp < 0x10000 ? bmpFolds[cp] : undefined) ?? foldCodePoint(cp, input.slice(i, i + width));
     if (folded === COMBINING) {
       // A decomposed accent belongs to the letter before it.
-      if (!pendingSpace && len > 1) ends[len - 1] = i + width;
+      if (withOffsets && !pendingSpace && len > 1) outEnds[len - 1] = i + width;
     } else if (folded === SEPARATOR) {
       if (!pendingSpace) {
         pendingSpace = len > 1;
         spaceAt = i;
       }
     } else {
-      while (len + folded.length + 2 >= capacity) grow();
+      if (folded.length > width) {
+        ensureCapacity(len + folded.length + 2 * (n - i) + 16);
+        out = chars;
+        outStarts = starts;
+        outEnds = ends;
+      }
       if (pendingSpace) {
-        chars[len] = 32;
-        starts[len] = spaceAt;
-        ends[len] = spaceAt;
+        out[len] = 32;
+        if (withOffsets) {
+          outStarts[len] = spaceAt;
+          outEnds[len] = spaceAt;
+        }
         len++;
         pendingSpace = false;
       }
       for (let k = 0; k < folded.length; k++) {
-        chars[len] = folded.charCodeAt(k);
-        starts[len] = i;
-        ends[len] = i + width;
+        out[len] = folded.charCodeAt(k);
+        if (withOffsets) {
+          outStarts[len] = i;
+          outEnds[len] = i + width;
+        }
         len++;
       }
     }
     i += width;
   }
-  if (len + 1 >= capacity) grow();
-  chars[len] = 32;
-  starts[len] = n;
-  ends[len] = n;
-  len++;
-  return { text: UTF16.decode(chars.subarray(0, len)), starts: starts.subarray(0, len), ends: ends.subarray(0, len) };
+  out[len] = 32;
+  if (withOffsets) {
+    outStarts[len] = n;
+    outEnds[len] = n;
+  }
+  return len + 1;
+}
+
+/** Folds `input` for matching; every output character maps back to the original text. */
+export function normalizeText(input: string): NormalizedText {
+  const len = foldInto(input, true);
+  return { text: decodeFolded(len), starts: starts.slice(0, len), ends: ends.slice(0, len) };
+}
+
+/** The folded characters as a string (a UCS-2 Buffer decodes several times faster than TextDecoder). */
+function decodeFolded(len: number): string {
+  return Buffer.from(chars.buffer, chars.byteOffset, len * 2).toString('ucs2');
+}
+
+/** The text of normalizeText(input), padded the same way, without the offset maps. */
+export function normalizeTextOnly(input: string): string {
+  return decodeFolded(foldInto(input, false));
 }
 
 /** The folded form of a short string without the padding: used for terms and tests. */
 export function foldText(input: string): string {
-  return normalizeText(input).text.slice(1, -1).trimEnd();
+  return normalizeTextOnly(input).slice(1, -1).trimEnd();
 }

@@ -4,7 +4,7 @@
  * every watch from the same hits.
  */
 import { createHash } from 'node:crypto';
-import { normalizeText } from './normalize-text.js';
+import { normalizeText, normalizeTextOnly } from './normalize-text.js';
 import { TermMatcher } from './term-matcher.js';
 import { evaluateWatch, type FieldHit } from './watch-evaluation.js';
 import type { RulesConfig } from './rules-config.js';
@@ -85,6 +85,9 @@ export function findHits(matcher: TermMatcher, doc: MatchDocument): FieldHit[] {
   for (const field of MATCH_FIELDS) {
     const original = doc[field];
     if (typeof original !== 'string' || original.length === 0) continue;
+    // Most fields contain no term at all: folding without the offset maps tells so for half the
+    // cost, and only a field with a term is folded again with them.
+    if (!matcher.occursIn(normalizeTextOnly(original))) continue;
     const norm = normalizeText(original);
     const text = norm.text;
     // Hits come in order of their starts: count word separators incrementally.

@@ -147,6 +147,13 @@ export class TermMatcher {
     return hits;
   }
 
+  /** Whether the scanner matches anywhere in folded text: false means scanInto reports no hit. */
+  occursIn(text: string): boolean {
+    if (this.terms.length === 0) return false;
+    this.scanner.lastIndex = 0;
+    return this.scanner.test(text);
+  }
+
   /** The single pass: reports every hit to `sink`, in order of their starts. */
   scanInto(text: string, sink: HitSink): void {
     if (this.terms.length === 0) return;

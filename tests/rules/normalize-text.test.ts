@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { foldText, normalizeText } from '../../src/rules/normalize-text.js';
+import { foldText, normalizeText, normalizeTextOnly } from '../../src/rules/normalize-text.js';
 
 describe('foldText', () => {
   it.each([
@@ -57,5 +58,29 @@ describe('normalizeText offsets', () => {
     expect(norm.text).toBe(' pyongyang russie ');
     const at = norm.text.indexOf('russie');
     expect(input.slice(norm.starts[at] as number, norm.ends[at + 5] as number)).toBe('𝐑𝐮𝐬𝐬𝐢𝐞');
+  });
+});
+
+describe('normalizeTextOnly', () => {
+  it('gives the text of normalizeText for any string', () => {
+    const char = fc.oneof(
+      fc.constantFrom('a', 'Z', ' ', '-', '’', 'é', 'e\u0301', 'œ', 'Œ', 'ß', 'ﬃ', '½', 'ʼ', '\u00a0', '\u202f', '—', '9', '🇰🇵', '𝐑', 'Ⅻ', 'ǆ', 'İ'),
+      fc.integer({ min: 0, max: 0x2fff }).map((c) => String.fromCharCode(c)),
+      fc.integer({ min: 0x10000, max: 0x1ffff }).map((c) => String.fromCodePoint(c)),
+    );
+    fc.assert(fc.property(fc.array(char, { maxLength: 60 }).map((cs) => cs.join('')), (text) => {
+      expect(normalizeTextOnly(text)).toBe(normalizeText(text).text);
+    }), { numRuns: 20_000 });
+  });
+
+  it('grows its buffers for text that folds longer than it is, and never hands out a buffer it reuses', () => {
+    const long = 'ﬃ œ ½ '.repeat(20_000);
+    const first = normalizeText(long);
+    const copy = { text: first.text, starts: Array.from(first.starts), ends: Array.from(first.ends) };
+    expect(first.text === ` ${'ffi oe 1 2 '.repeat(20_000).trim()} `).toBe(true);
+    expect(normalizeTextOnly('Kim Jong Un')).toBe(' kim jong un ');
+    normalizeText('Poutine à Pyongyang');
+    expect({ text: first.text, starts: Array.from(first.starts), ends: Array.from(first.ends) }).toEqual(copy);
+    expect(normalizeTextOnly(long)).toBe(first.text);
   });
 });
