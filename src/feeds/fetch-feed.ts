@@ -99,7 +99,9 @@ export async function fetchFeed(opts: FetchFeedOptions): Promise<FetchFeedResult
     throw toFeedError(err, opts);
   } finally {
     clearTimeout(timer);
-    await held.release?.().catch(() => undefined);
+    // Not awaited: the release goes out on the connection ahead of anything this process asks
+    // next, and waiting for its reply would add a round trip to every poll.
+    void held.release?.().catch(() => undefined);
   }
 }
 

@@ -116,13 +116,40 @@ function toState(hash: Record<string, string>): FeedState {
   };
 }
 
-function toFields(fields: ScheduleFields): Record<string, string | number> {
+function toFields(fields: Partial<FeedState>): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
     out[key] = value === null ? '' : typeof value === 'boolean' ? (value ? '1' : '0') : value;
   }
   return out;
+}
+
+/** The fields a successful poll sets (totalKept aside: it is incremented). */
+function successChanges(record: SuccessRecord, now: Date): Partial<FeedState> {
+  const at = now.toISOString();
+  return {
+    url: record.url,
+    lastAttemptAt: at,
+    lastSuccessAt: at,
+    lastHttpStatus: record.httpStatus,
+    lastOutcome: record.outcome,
+    lastError: null,
+    lastErrorCode: null,
+    consecutiveFailures: 0,
+    lastDurationMs: Math.round(record.durationMs),
+    itemsSeen: record.itemsSeen,
+    itemsNew: record.itemsNew,
+    itemsKept: record.itemsKept,
+    duplicates: record.duplicates,
+    // Validators are replaced together: a server that drops its ETag must not keep an old one alive.
+    ...(record.outcome === 'fetched' ? { etag: record.etag ?? null, lastModified: record.lastModified ?? null, ...(record.bodyHash ? { bodyHash: record.bodyHash } : {}) } : {}),
+  };
+}
+
+/** The state that recordSuccess leaves, from the state read before the poll: no read after the write. */
+export function stateAfterSuccess(before: FeedState, record: SuccessRecord, now: Date): FeedState {
+  return { ...before, ...successChanges(record, now), totalKept: before.totalKept + record.itemsKept };
 }
 
 export class FeedStates {
@@ -142,31 +169,13 @@ export class FeedStates {
     return new Map(feedIds.map((id, i) => [id, toState((replies[i]?.[1] ?? {}) as Record<string, string>)]));
   }
 
-  /** Records a successful poll; resolves to the state after the write (read in the same round trip). */
-  async recordSuccess(feedId: string, record: SuccessRecord, now = new Date()): Promise<FeedState> {
+  /**
+   * Records a successful poll, with the schedule and health fields it led to, in one round trip
+   * (a 304 poll is little else). stateAfterSuccess gives the state it leaves.
+   */
+  async recordSuccess(feedId: string, record: SuccessRecord, now = new Date(), schedule: ScheduleFields = {}): Promise<void> {
     const key = this.keys.feedState(feedId);
-    const fields: Record<string, string | number> = {
-      url: record.url,
-      lastAttemptAt: now.toISOString(),
-      lastSuccessAt: now.toISOString(),
-      lastHttpStatus: record.httpStatus,
-      lastOutcome: record.outcome,
-      lastError: '',
-      lastErrorCode: '',
-      consecutiveFailures: 0,
-      lastDurationMs: Math.round(record.durationMs),
-      itemsSeen: record.itemsSeen,
-      itemsNew: record.itemsNew,
-      itemsKept: record.itemsKept,
-      duplicates: record.duplicates,
-    };
-    // Validators are replaced together: a server that drops its ETag must not keep an old one alive.
-    if (record.outcome === 'fetched') {
-      fields.etag = record.etag ?? '';
-      fields.lastModified = record.lastModified ?? '';
-      if (record.bodyHash) fields.bodyHash = record.bodyHash;
-    }
-    return stateAfter(await this.redis.multi().hset(key, fields).hincrby(key, 'totalKept', record.itemsKept).hgetall(key).exec());
+    throwFirstError(await this.redis.multi().hset(key, toFields({ ...successChanges(record, now), ...schedule })).hincrby(key, 'totalKept', record.itemsKept).exec());
   }
 
   /** Records a failed poll; resolves to the state after the write (read in the same round trip). */
@@ -204,9 +213,13 @@ export class FeedStates {
   }
 }
 
-/** The state read by the last command of a MULTI (an HGETALL); throws the first error of the transaction. */
-function stateAfter(replies: [Error | null, unknown][] | null): FeedState {
+function throwFirstError(replies: [Error | null, unknown][] | null): void {
   const failed = replies?.find(([err]) => err !== null)?.[0];
   if (failed) throw failed;
+}
+
+/** The state read by the last command of a MULTI (an HGETALL); throws the first error of the transaction. */
+function stateAfter(replies: [Error | null, unknown][] | null): FeedState {
+  throwFirstError(replies);
   return toState((replies?.at(-1)?.[1] ?? {}) as Record<string, string>);
 }

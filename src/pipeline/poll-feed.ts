@@ -18,7 +18,7 @@ import type { RuleSet } from '../rules/rule-set.js';
 import type { StoreJobData } from '../queues/queues.js';
 import { processArticles, type FullTextFetcher } from './process-articles.js';
 import type { Keyspace } from '../queues/keyspace.js';
-import { FeedStates, type FeedState, type ScheduleFields } from './feed-state.js';
+import { FeedStates, stateAfterSuccess, type FeedState, type ScheduleFields, type SuccessRecord } from './feed-state.js';
 import { leaseFor, type HostLimiter } from '../politeness/host-limiter.js';
 import { computePollInterval } from '../politeness/poll-schedule.js';
 import type { Logger } from '../logging/logger.js';
@@ -39,6 +39,8 @@ export interface PollDeps {
   signal?: AbortSignal;
   /** Which attempt of its job this poll is (1 = first); retries do not count as new failed polls. */
   attempt?: number;
+  /** The feed's state, when the caller has just read it (the poll worker, to decide a tick is due). */
+  state?: FeedState;
 }
 
 export type { KeptSummary, DuplicateSummary, UpdateSummary } from './process-articles.js';
@@ -78,7 +80,7 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
   const startedAt = Date.now();
   const now = deps.now ?? (() => new Date());
   const states = new FeedStates(deps.redis, deps.keys);
-  let state = await states.get(feed.id);
+  let state = deps.state ?? await states.get(feed.id);
   const sameUrl = state.url === feed.url;
   if (!sameUrl && state.url !== null) {
     await states.resetForNewUrl(feed.id);
@@ -104,18 +106,25 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
     answeredStatus = response.httpStatus;
     const movedTo = noteMove(response, fetchUrl, feed, log);
     const empty = { firstPoll: false, itemsSeen: 0, itemsNew: 0, itemsKept: 0, itemsIrrelevant: 0, itemsTooOld: 0, duplicates: 0, kept: [], duplicateOf: [], itemsUpdated: 0, updated: [], itemErrors: [] };
+    // Success: the record and the schedule it leads to are written together, in one round trip.
+    const succeed = async (record: SuccessRecord, publishedAt: (string | null)[] | null, ttlMs: number | null): Promise<SchedulePlan['outcome']> => {
+      const at = now();
+      const plan = planSchedule(feed, deps, state, stateAfterSuccess(state, record, at), { ok: true, startedAt, response, movedTo, publishedAt, ttlMs });
+      await states.recordSuccess(feed.id, record, at, plan.fields);
+      plan.logChange(log);
+      return plan.outcome;
+    };
+    const quiet = { url: feed.url, itemsSeen: 0, itemsNew: 0, itemsKept: 0, duplicates: 0 };
     if (response.kind === 'not-modified') {
       const durationMs = performance.now() - started;
-      const after = await states.recordSuccess(feed.id, { url: feed.url, httpStatus: 304, outcome: 'not-modified', durationMs, itemsSeen: 0, itemsNew: 0, itemsKept: 0, duplicates: 0 }, now());
-      const schedule = await recordSchedule(feed, deps, states, state, after, { ok: true, startedAt, response, movedTo, publishedAt: null, ttlMs: state.ttlMs }, log);
+      const schedule = await succeed({ ...quiet, httpStatus: 304, outcome: 'not-modified', durationMs }, null, state.ttlMs);
       return { ...base, ...empty, httpStatus: 304, fetch: 'not-modified', durationMs, ...schedule, ...(movedTo ? { movedTo } : {}) };
     }
     const bodyHash = createHash('sha256').update(response.body).digest('hex');
     if (sameUrl && bodyHash === state.bodyHash) {
       // Same bytes as last time: nothing can be new, skip the parse (servers that ignore ETag).
       const durationMs = performance.now() - started;
-      const after = await states.recordSuccess(feed.id, { url: feed.url, httpStatus: response.httpStatus, outcome: 'unchanged', durationMs, itemsSeen: 0, itemsNew: 0, itemsKept: 0, duplicates: 0 }, now());
-      const schedule = await recordSchedule(feed, deps, states, state, after, { ok: true, startedAt, response, movedTo, publishedAt: null, ttlMs: state.ttlMs }, log);
+      const schedule = await succeed({ ...quiet, httpStatus: response.httpStatus, outcome: 'unchanged', durationMs }, null, state.ttlMs);
       return { ...base, ...empty, httpStatus: response.httpStatus, fetch: 'unchanged', durationMs, ...schedule, ...(movedTo ? { movedTo } : {}) };
     }
     const fetchedAt = now().toISOString();
@@ -123,13 +132,10 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
     const parsed = await parseFeed(text, { feedId: feed.id, feedUrl: response.finalUrl, fetchedAt });
     const processed = await processArticles(feed, parsed.articles, deps, now());
     const durationMs = performance.now() - started;
-    const after = await states.recordSuccess(feed.id, {
+    const schedule = await succeed({
       url: feed.url, httpStatus: response.httpStatus, outcome: 'fetched', etag: response.etag, lastModified: response.lastModified,
       bodyHash, durationMs, itemsSeen: parsed.articles.length, itemsNew: processed.itemsNew, itemsKept: processed.kept.length, duplicates: processed.duplicateOf.length,
-    }, now());
-    const schedule = await recordSchedule(feed, deps, states, state, after, {
-      ok: true, startedAt, response, movedTo, publishedAt: parsed.articles.map((a) => a.publishedAt), ttlMs: parsed.ttlMs,
-    }, log);
+    }, parsed.articles.map((a) => a.publishedAt), parsed.ttlMs);
     return {
       ...base, httpStatus: response.httpStatus, fetch: 'fetched', firstPoll: processed.firstPoll,
       itemsSeen: parsed.articles.length, itemsNew: processed.itemsNew, itemsKept: processed.kept.length,
@@ -148,7 +154,9 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
         code: feedError?.code ?? 'internal',
         durationMs,
       }, now());
-      await recordSchedule(feed, deps, states, state, after, { ok: false, startedAt, error: err }, log);
+      const plan = planSchedule(feed, deps, state, after, { ok: false, startedAt, error: err });
+      await states.update(feed.id, plan.fields);
+      plan.logChange(log);
     } catch (stateErr) {
       deps.log.warn({ err: stateErr, feedId: feed.id }, 'poll: could not record the failure on the feed state');
     }
@@ -168,10 +176,16 @@ type PollResult =
   | { ok: true; startedAt: number; response: FetchFeedResult; movedTo: string | undefined; publishedAt: (string | null)[] | null; ttlMs: number | null }
   | { ok: false; startedAt: number; error: unknown };
 
-/** Computes and stores the next due time and the health (`after`: the state as the poll's record left it); logs a health change once, at warn. */
-async function recordSchedule(
-  feed: FeedSource, deps: PollDeps, states: FeedStates, before: FeedState, after: FeedState, result: PollResult, log: Logger,
-): Promise<Pick<PollOutcome, 'nextPollAt' | 'intervalReason' | 'health'>> {
+interface SchedulePlan {
+  /** Schedule and health fields to write with the poll's record. */
+  fields: ScheduleFields;
+  outcome: Pick<PollOutcome, 'nextPollAt' | 'intervalReason' | 'health'>;
+  /** Logs the health change, if any, once the fields are written. */
+  logChange: (log: Logger) => void;
+}
+
+/** The next due time and the health (`after`: the state as the poll's record leaves it). */
+function planSchedule(feed: FeedSource, deps: PollDeps, before: FeedState, after: FeedState, result: PollResult): SchedulePlan {
   const nowMs = (deps.now?.() ?? new Date()).getTime();
   const fields: ScheduleFields = {};
   let retryAfterMs: number | null = null;
@@ -221,13 +235,16 @@ async function recordSchedule(
     lastItemAt: fields.lastItemAt ?? after.lastItemAt,
   }, { silentFactor: deps.settings.schedule.silentFactor, silentMinMs: deps.settings.schedule.silentMin }, nowMs);
   const previous = before.health ?? 'new';
-  if (health !== previous) {
+  const changed = health !== previous;
+  if (changed) {
     fields.health = health;
     fields.healthSince = new Date(nowMs).toISOString();
-    logHealthChange(log, previous, health, after, fields);
   }
-  await states.update(feed.id, fields);
-  return { nextPollAt: fields.nextPollAt, intervalReason: interval.reason, health };
+  return {
+    fields,
+    outcome: { nextPollAt: fields.nextPollAt, intervalReason: interval.reason, health },
+    logChange: (log) => { if (changed) logHealthChange(log, previous, health, after, fields); },
+  };
 }
 
 function logHealthChange(log: Logger, from: FeedHealth, to: FeedHealth, state: FeedState, fields: ScheduleFields): void {
