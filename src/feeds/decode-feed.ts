@@ -111,11 +111,19 @@ function repairC1Controls(text: string): string {
   return text.replace(/[\u0080-\u009f]/g, mapC1ToWindows1252);
 }
 
-/** Drops junk before the XML declaration and makes the prolog say what the text now is. */
+const DECLARED_ENCODING = /^(<\?xml[^>]*?\sencoding\s*=\s*)(["'])([^"']*)\2/;
+
+/**
+ * Drops junk before the XML declaration and makes the prolog say what the text now is. A prolog
+ * that already says UTF-8 is left alone: a replace makes a copy of the whole document, and a copy
+ * of a feed-sized string costs about as much as parsing it (large-object allocation).
+ */
 function cleanProlog(text: string): string {
-  let out = text.replace(/^\uFEFF/, '');
+  let out = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const declAt = out.indexOf('<?xml');
   if (declAt > 0 && declAt < 4096 && !/<[a-zA-Z]/.test(out.slice(0, declAt))) out = out.slice(declAt);
   else out = out.trimStart();
-  return out.replace(/^(<\?xml[^>]*?\sencoding\s*=\s*)(["'])[^"']*\2/, '$1$2UTF-8$2');
+  const declared = DECLARED_ENCODING.exec(out);
+  if (declared === null || declared[3] === 'UTF-8') return out;
+  return out.replace(DECLARED_ENCODING, '$1$2UTF-8$2');
 }
