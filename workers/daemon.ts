@@ -84,11 +84,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }
   const keys = createKeyspace(options.prefix);
   const commands: Redis = createRedis(located.url, 'producer', log);
+  // The queues get a connection of their own: BullMQ defines its ~50 scripts on the connection
+  // it is given, and ioredis copies every defined script onto each MULTI and pipeline, which cost
+  // Veille's own transactions (feed state, seen items) more than the commands they carry.
+  const queueConnection: Redis = createRedis(located.url, 'producer', log);
   const workerConnection: Redis = createRedis(located.url, 'worker', log);
   await untilReady(commands, located.url);
-  const pollQueue = openQueue<PollJobData>(POLL_QUEUE, commands, keys, log);
-  const storeQueue = openQueue<StoreJobData>(STORE_QUEUE, commands, keys, log);
-  const notifyQueue = openQueue<NotifyJobData>(NOTIFY_QUEUE, commands, keys, log);
+  await untilReady(queueConnection, located.url);
+  const pollQueue = openQueue<PollJobData>(POLL_QUEUE, queueConnection, keys, log);
+  const storeQueue = openQueue<StoreJobData>(STORE_QUEUE, queueConnection, keys, log);
+  const notifyQueue = openQueue<NotifyJobData>(NOTIFY_QUEUE, queueConnection, keys, log);
 
   const roles = new Set(options.roles);
   let sink: ArticleSink | undefined;
@@ -122,6 +127,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     await Promise.allSettled(workers.map((w) => w.close(true)));
     await sink?.close();
     commands.disconnect();
+    queueConnection.disconnect();
     workerConnection.disconnect();
     await privateRedis?.stop();
     throw err;
@@ -156,6 +162,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       await notifyQueue.close();
       await sink?.close();
       await commands.quit().catch(() => commands.disconnect());
+      await queueConnection.quit().catch(() => queueConnection.disconnect());
       await workerConnection.quit().catch(() => workerConnection.disconnect());
       if (privateRedis) {
         await privateRedis.stop();
