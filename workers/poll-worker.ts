@@ -13,8 +13,8 @@ import type { Redis } from 'ioredis';
 import type { LiveWatchlist } from '../src/config/live-watchlist.js';
 import type { Settings } from '../src/config/schema.js';
 import { FeedError } from '../src/feeds/errors.js';
-import { pollFeed, type PollOutcome } from '../src/pipeline/poll-feed.js';
-import { FeedStates, type FeedState } from '../src/pipeline/feed-state.js';
+import { pollFeed, readStateAndSlot, type PollOutcome } from '../src/pipeline/poll-feed.js';
+import { FeedStates } from '../src/pipeline/feed-state.js';
 import { POLL_QUEUE, type PollJobData, type StoreJobData } from '../src/queues/queues.js';
 import type { Keyspace } from '../src/queues/keyspace.js';
 import type { Logger } from '../src/logging/logger.js';
@@ -56,11 +56,13 @@ export function startPollWorker(deps: PollWorkerDeps): Worker<PollJobData, PollO
     const jobLog = log.child({ feedId: feed.id, jobId: job.id, url: feed.url });
     const manual = job.data.manual === true;
     // A retry (attemptsMade > 0) was already judged due; only fresh scheduled ticks are gated.
-    let state: FeedState | undefined;
+    // The state and a first try at the host's slot come in one round trip; a tick not due gives the slot back.
+    const { hosts, fullText } = fetching;
+    const read = await readStateAndSlot(feed, { redis: deps.redis, keys: deps.keys, hosts });
     if (!manual && job.attemptsMade === 0) {
-      state = await states.get(feed.id);
-      const decision = state.url === feed.url ? shouldPoll(state, tickIntervalMs(feed, watchlist.settings), Date.now()) : { run: true as const };
+      const decision = read.state.url === feed.url ? shouldPoll(read.state, tickIntervalMs(feed, watchlist.settings), Date.now()) : { run: true as const };
       if (!decision.run) {
+        void read.slot?.().catch(() => undefined);
         jobLog.debug({ why: decision.why, dueAt: decision.dueAt }, 'poll: skipped, feed not due');
         return { feedId: feed.id, skipped: true, why: decision.why, dueAt: decision.dueAt };
       }
@@ -68,7 +70,7 @@ export function startPollWorker(deps: PollWorkerDeps): Worker<PollJobData, PollO
     try {
       const outcome = await pollFeed(feed, {
         redis: deps.redis, keys: deps.keys, settings: watchlist.settings, ruleSet: watchlist.ruleSet, storeQueue: deps.storeQueue, log: jobLog,
-        hosts: fetching.hosts, fullText: fetching.fullText, attempt: job.attemptsMade + 1, ...(state ? { state } : {}),
+        hosts, fullText, attempt: job.attemptsMade + 1, state: read.state, slot: read.slot,
       });
       jobLog.info({
         durationMs: Math.round(outcome.durationMs), httpStatus: outcome.httpStatus, fetch: outcome.fetch,

@@ -10,7 +10,7 @@
  * an item still listed is copied forward.
  */
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { Keyspace } from '../queues/keyspace.js';
 import { bucketTtlSeconds, weekOf, weeksFor } from './week.js';
 
@@ -87,11 +87,15 @@ export class SeenItems {
   /** Writes items into this week's bucket (new, changed, or copied forward from an older week). */
   async remember(feedId: string, items: RememberedItem[], now = Date.now()): Promise<void> {
     if (items.length === 0) return;
+    const tx = this.redis.multi();
+    this.rememberIn(tx, feedId, items, now);
+    await tx.exec();
+  }
+
+  /** The same write, added to a transaction the caller sends (the poll's record). */
+  rememberIn(tx: ChainableCommander, feedId: string, items: RememberedItem[], now = Date.now()): void {
+    if (items.length === 0) return;
     const key = this.bucket(feedId, weekOf(now));
-    await this.redis
-      .multi()
-      .hset(key, ...items.flatMap((item) => [fieldOf(item.guid), valueOf(item)]))
-      .expire(key, bucketTtlSeconds(this.retentionMs))
-      .exec();
+    tx.hset(key, ...items.flatMap((item) => [fieldOf(item.guid), valueOf(item)])).expire(key, bucketTtlSeconds(this.retentionMs));
   }
 }

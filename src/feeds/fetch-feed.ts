@@ -17,7 +17,7 @@ import {
 import { abandonBody, readCappedBody } from './read-body.js';
 import { parseRetryAfter } from './retry-after.js';
 
-export interface FetchFeedOptions {
+export interface FetchFeedOptions<H extends HeldHost = HeldHost> {
   url: string;
   etag?: string | null;
   lastModified?: string | null;
@@ -39,8 +39,15 @@ export interface FetchFeedOptions {
    * Per-host politeness: resolves when the hop's host has a free slot, to the function that frees
    * it. The wait for the first host is not counted in timeoutMs; waits after a redirect are.
    */
-  acquireHost?: (url: URL, signal?: AbortSignal) => Promise<() => Promise<void>>;
+  acquireHost?: (url: URL, signal?: AbortSignal) => Promise<H>;
+  /** A slot the caller already took for the first request's host (with its other reads); given back and asked again if the host differs. */
+  heldHost?: H;
+  /** On success, keep the slot and hand it back in the result: the caller releases it with its own next write. */
+  keepHost?: boolean;
 }
+
+/** A slot on a host (settings.politeness): call it to give it back. */
+export type HeldHost = (() => Promise<void>) & { readonly host: string };
 
 /** Caching hints of the final response, so the scheduler never polls faster than the server asks. */
 export interface FetchHints {
@@ -50,12 +57,16 @@ export interface FetchHints {
   cacheMaxAgeMs: number | null;
 }
 
-export type FetchFeedResult =
+export type FetchFeedResult<H extends HeldHost = HeldHost> = (
   | ({ kind: 'not-modified'; httpStatus: 304; finalUrl: string; durationMs: number } & Partial<FetchHints>)
   | ({
       kind: 'fetched'; httpStatus: number; finalUrl: string; body: Buffer; contentType: string | null;
       etag: string | null; lastModified: string | null; durationMs: number;
-    } & Partial<FetchHints>);
+    } & Partial<FetchHints>)
+) & {
+  /** The slot still held, with `keepHost`. */
+  heldHost?: H;
+};
 
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -76,12 +87,18 @@ function poolFor(connectTimeoutMs: number): Agent {
 }
 
 /** Fetches `opts.url`; throws only FeedError subclasses. */
-export async function fetchFeed(opts: FetchFeedOptions): Promise<FetchFeedResult> {
-  const held: HeldSlot = { release: undefined };
-  if (opts.acquireHost) {
+export async function fetchFeed<H extends HeldHost = HeldHost>(opts: FetchFeedOptions<H>): Promise<FetchFeedResult<H>> {
+  const held: HeldSlot<H> = { release: undefined };
+  if (opts.heldHost || opts.acquireHost) {
     try {
-      held.release = await opts.acquireHost(checkFeedUrl(opts.url, opts.url), opts.signal);
+      const first = checkFeedUrl(opts.url, opts.url);
+      if (opts.heldHost?.host === first.host) held.release = opts.heldHost;
+      else {
+        void opts.heldHost?.().catch(() => undefined);
+        if (opts.acquireHost) held.release = await opts.acquireHost(first, opts.signal);
+      }
     } catch (err) {
+      if (held.release === undefined) void opts.heldHost?.().catch(() => undefined);
       if (opts.signal?.aborted) throw new FeedAbortedError(opts.url, err);
       throw toFeedError(err, opts);
     }
@@ -92,7 +109,11 @@ export async function fetchFeed(opts: FetchFeedOptions): Promise<FetchFeedResult
   const signal = opts.signal ? AbortSignal.any([deadline.signal, opts.signal]) : deadline.signal;
   const progress: Progress = { phase: 'headers' };
   try {
-    return await followRedirects(opts, signal, started, progress, held);
+    const result = await followRedirects(opts, signal, started, progress, held);
+    if (!opts.keepHost || held.release === undefined) return result;
+    const heldHost = held.release;
+    held.release = undefined;
+    return { ...result, heldHost };
   } catch (err) {
     if (opts.signal?.aborted) throw new FeedAbortedError(opts.url, err);
     if (deadline.signal.aborted) throw new FeedTimeoutError(opts.url, progress.phase, opts.timeoutMs, err);
@@ -109,9 +130,9 @@ export async function fetchFeed(opts: FetchFeedOptions): Promise<FetchFeedResult
 interface Progress { phase: FetchPhase }
 
 /** The host slot held by the request in progress, released when the fetch ends however it ends. */
-interface HeldSlot { release: (() => Promise<void>) | undefined }
+interface HeldSlot<H extends HeldHost> { release: H | undefined }
 
-async function followRedirects(opts: FetchFeedOptions, signal: AbortSignal, started: number, progress: Progress, held: HeldSlot): Promise<FetchFeedResult> {
+async function followRedirects<H extends HeldHost>(opts: FetchFeedOptions<H>, signal: AbortSignal, started: number, progress: Progress, held: HeldSlot<H>): Promise<FetchFeedResult<H>> {
   const chain: string[] = [];
   let current = checkFeedUrl(opts.url, opts.url);
   // Only an unbroken run of 301/308 from the start moves the feed; a 302 anywhere means "for now".

@@ -3,7 +3,7 @@
  * for conditional GET, the last body's hash, the schedule (next poll, why), and the health shown
  * by `veille status` (failures, last error, publishing rate, silent, disabled).
  */
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { Keyspace } from '../queues/keyspace.js';
 import type { FeedHealth } from '../feeds/feed-health.js';
 
@@ -162,6 +162,15 @@ export class FeedStates {
     return toState(await this.redis.hgetall(this.keys.feedState(feedId)));
   }
 
+  /** Queues the read on a pipeline that carries other commands; pass its reply to the function returned. */
+  getIn(pipeline: ChainableCommander, feedId: string): (reply: [Error | null, unknown] | undefined) => FeedState {
+    pipeline.hgetall(this.keys.feedState(feedId));
+    return (reply) => {
+      if (reply?.[0]) throw reply[0];
+      return toState((reply?.[1] ?? {}) as Record<string, string>);
+    };
+  }
+
   async getMany(feedIds: string[]): Promise<Map<string, FeedState>> {
     const pipeline = this.redis.pipeline();
     for (const id of feedIds) pipeline.hgetall(this.keys.feedState(id));
@@ -171,11 +180,14 @@ export class FeedStates {
 
   /**
    * Records a successful poll, with the schedule and health fields it led to, in one round trip
-   * (a 304 poll is little else). stateAfterSuccess gives the state it leaves.
+   * (a 304 poll is little else); `also` adds the poll's other writes (seen items, the host slot's
+   * release) to the same transaction. stateAfterSuccess gives the state it leaves.
    */
-  async recordSuccess(feedId: string, record: SuccessRecord, now = new Date(), schedule: ScheduleFields = {}): Promise<void> {
+  async recordSuccess(feedId: string, record: SuccessRecord, now = new Date(), schedule: ScheduleFields = {}, also?: (tx: ChainableCommander) => void): Promise<void> {
     const key = this.keys.feedState(feedId);
-    throwFirstError(await this.redis.multi().hset(key, toFields({ ...successChanges(record, now), ...schedule })).hincrby(key, 'totalKept', record.itemsKept).exec());
+    const tx = this.redis.multi();
+    also?.(tx);
+    throwFirstError(await tx.hset(key, toFields({ ...successChanges(record, now), ...schedule })).hincrby(key, 'totalKept', record.itemsKept).exec());
   }
 
   /** Records a failed poll; resolves to the state after the write (read in the same round trip). */

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { FeedSource } from '../config/watchlist.js';
 import type { Settings } from '../config/schema.js';
 import { fetchFeed, type FetchFeedResult } from '../feeds/fetch-feed.js';
@@ -19,7 +19,7 @@ import type { StoreJobData } from '../queues/queues.js';
 import { processArticles, type FullTextFetcher } from './process-articles.js';
 import type { Keyspace } from '../queues/keyspace.js';
 import { FeedStates, stateAfterSuccess, type FeedState, type ScheduleFields, type SuccessRecord } from './feed-state.js';
-import { leaseFor, type HostLimiter } from '../politeness/host-limiter.js';
+import { leaseFor, type HostLimiter, type HostSlot } from '../politeness/host-limiter.js';
 import { computePollInterval } from '../politeness/poll-schedule.js';
 import type { Logger } from '../logging/logger.js';
 
@@ -41,6 +41,29 @@ export interface PollDeps {
   attempt?: number;
   /** The feed's state, when the caller has just read it (the poll worker, to decide a tick is due). */
   state?: FeedState;
+  /** A slot on the feed URL's host that the caller took with that read (see readStateAndSlot). */
+  slot?: HostSlot | null;
+}
+
+/**
+ * Reads the feed's state and makes a first attempt at a slot on its URL's host, in one round
+ * trip: a poll needs both before its request. The slot is null when the host was busy (the fetch
+ * then waits for one) or politeness is off.
+ */
+export async function readStateAndSlot(feed: FeedSource, deps: Pick<PollDeps, 'redis' | 'keys' | 'hosts'>): Promise<{ state: FeedState; slot: HostSlot | null }> {
+  const pipeline = deps.redis.pipeline();
+  const readState = new FeedStates(deps.redis, deps.keys).getIn(pipeline, feed.id);
+  const url = URL.canParse(feed.url) ? new URL(feed.url) : null;
+  const settleSlot = deps.hosts && url ? deps.hosts.attemptIn(pipeline, url, leaseFor(feed.timeoutMs)) : null;
+  const replies = (await pipeline.exec()) ?? [];
+  const slotReply = replies[1];
+  const slot = settleSlot && slotReply && slotReply[0] === null ? settleSlot(slotReply[1]) : null;
+  try {
+    return { state: readState(replies[0]), slot };
+  } catch (err) {
+    void slot?.().catch(() => undefined);
+    throw err;
+  }
 }
 
 export type { KeptSummary, DuplicateSummary, UpdateSummary } from './process-articles.js';
@@ -80,7 +103,7 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
   const startedAt = Date.now();
   const now = deps.now ?? (() => new Date());
   const states = new FeedStates(deps.redis, deps.keys);
-  let state = deps.state ?? await states.get(feed.id);
+  let { state, slot } = deps.state ? { state: deps.state, slot: deps.slot ?? null } : await readStateAndSlot(feed, deps);
   const sameUrl = state.url === feed.url;
   if (!sameUrl && state.url !== null) {
     await states.resetForNewUrl(feed.id);
@@ -92,7 +115,7 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
   // The status of a response whose body then failed (not a feed, unparseable), for `veille status`.
   let answeredStatus: number | null = null;
   try {
-    const response = await fetchFeed({
+    const response = await fetchFeed<HostSlot>({
       url: fetchUrl,
       etag: sameUrl ? state.etag : null,
       lastModified: sameUrl ? state.lastModified : null,
@@ -101,16 +124,22 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
       maxBodyBytes: feed.maxBodyBytes,
       userAgent: feed.userAgent,
       ...(deps.hosts ? { acquireHost: (url: URL, signal?: AbortSignal) => deps.hosts!.acquire(url, signal, leaseFor(feed.timeoutMs)) } : {}),
+      ...(slot ? { heldHost: slot } : {}),
+      keepHost: true,
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
+    // The slot now held, if any: a 304 gives it back with its record; a body, before it is processed.
+    slot = response.heldHost ?? null;
     answeredStatus = response.httpStatus;
     const movedTo = noteMove(response, fetchUrl, feed, log);
     const empty = { firstPoll: false, itemsSeen: 0, itemsNew: 0, itemsKept: 0, itemsIrrelevant: 0, itemsTooOld: 0, duplicates: 0, kept: [], duplicateOf: [], itemsUpdated: 0, updated: [], itemErrors: [] };
-    // Success: the record and the schedule it leads to are written together, in one round trip.
-    const succeed = async (record: SuccessRecord, publishedAt: (string | null)[] | null, ttlMs: number | null): Promise<SchedulePlan['outcome']> => {
+    // Success: the record, the schedule it leads to and the poll's other writes go in one round trip.
+    const succeed = async (record: SuccessRecord, publishedAt: (string | null)[] | null, ttlMs: number | null, also?: (tx: ChainableCommander) => void): Promise<SchedulePlan['outcome']> => {
       const at = now();
       const plan = planSchedule(feed, deps, state, stateAfterSuccess(state, record, at), { ok: true, startedAt, response, movedTo, publishedAt, ttlMs });
-      await states.recordSuccess(feed.id, record, at, plan.fields);
+      const held = slot;
+      slot = null;
+      await states.recordSuccess(feed.id, record, at, plan.fields, (tx) => { held?.releaseIn(tx); also?.(tx); });
       plan.logChange(log);
       return plan.outcome;
     };
@@ -127,6 +156,9 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
       const schedule = await succeed({ ...quiet, httpStatus: response.httpStatus, outcome: 'unchanged', durationMs }, null, state.ttlMs);
       return { ...base, ...empty, httpStatus: response.httpStatus, fetch: 'unchanged', durationMs, ...schedule, ...(movedTo ? { movedTo } : {}) };
     }
+    // Other polls of this host may start while this one decodes and parses.
+    void slot?.().catch(() => undefined);
+    slot = null;
     const fetchedAt = now().toISOString();
     const { text } = decodeFeedBody(response.body, response.contentType);
     const parsed = await parseFeed(text, { feedId: feed.id, feedUrl: response.finalUrl, fetchedAt });
@@ -135,7 +167,7 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
     const schedule = await succeed({
       url: feed.url, httpStatus: response.httpStatus, outcome: 'fetched', etag: response.etag, lastModified: response.lastModified,
       bodyHash, durationMs, itemsSeen: parsed.articles.length, itemsNew: processed.itemsNew, itemsKept: processed.kept.length, duplicates: processed.duplicateOf.length,
-    }, parsed.articles.map((a) => a.publishedAt), parsed.ttlMs);
+    }, parsed.articles.map((a) => a.publishedAt), parsed.ttlMs, processed.rememberIn);
     return {
       ...base, httpStatus: response.httpStatus, fetch: 'fetched', firstPoll: processed.firstPoll,
       itemsSeen: parsed.articles.length, itemsNew: processed.itemsNew, itemsKept: processed.kept.length,
@@ -143,6 +175,7 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
       kept: processed.kept, duplicateOf: processed.duplicateOf, itemsUpdated: processed.updated.length, updated: processed.updated, itemErrors: parsed.itemErrors, durationMs, ...schedule, ...(movedTo ? { movedTo } : {}),
     };
   } catch (err) {
+    void slot?.().catch(() => undefined);
     const durationMs = performance.now() - started;
     const feedError = err instanceof FeedError ? err : null;
     if (feedError?.code === 'ABORTED') throw err; // shutdown, not the feed's fault: leave its health alone

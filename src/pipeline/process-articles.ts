@@ -2,9 +2,11 @@
  * The article stage of a poll: skip items seen before on this feed (or record their edits as
  * updates), apply the first-poll age window, match the rules (fetching the full text when the
  * feed's text is not enough), check each kept article against the cross-feed story index
- * (new, same text elsewhere, or a near-duplicate), queue the records for storage, and only then
- * remember what was listed — so a crash before queueing makes the next poll do the work again.
+ * (new, same text elsewhere, or a near-duplicate) and queue the records for storage. What was
+ * listed is remembered only after that, by the write the caller sends with the poll's record
+ * (Processed.rememberIn) — so a crash before queueing makes the next poll do the work again.
  */
+import type { ChainableCommander } from 'ioredis';
 import type { FeedSource } from '../config/watchlist.js';
 import type { Article } from '../feeds/article.js';
 import type { Evaluation } from '../rules/rule-set.js';
@@ -56,6 +58,8 @@ export interface Processed {
   kept: KeptSummary[];
   duplicateOf: DuplicateSummary[];
   updated: UpdateSummary[];
+  /** Adds the seen-items write to the caller's transaction; send it only after the records were queued (they are). */
+  rememberIn: (tx: ChainableCommander) => void;
 }
 
 interface Candidate {
@@ -167,8 +171,10 @@ export async function processArticles(feed: FeedSource, articles: Article[], dep
     const opts = jobOptions(deps.settings);
     await deps.storeQueue.addBulk(records.map((record) => ({ name: record.kind, data: { record }, opts: { ...opts, jobId: storeJobId(record) } })));
   }
-  await seenItems.remember(feed.id, remember, nowMs);
-  return { firstPoll, itemsNew, itemsIrrelevant, itemsTooOld, kept, duplicateOf, updated };
+  return {
+    firstPoll, itemsNew, itemsIrrelevant, itemsTooOld, kept, duplicateOf, updated,
+    rememberIn: (tx) => seenItems.rememberIn(tx, feed.id, remember, nowMs),
+  };
 }
 
 function articleRecord(candidate: Candidate, keptAt: string): StoredArticle {

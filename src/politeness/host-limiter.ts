@@ -8,7 +8,7 @@
  * on Redis's clock, so processes on hosts with skewed clocks still agree.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { FeedError } from '../feeds/errors.js';
 
 export interface HostLimits {
@@ -20,8 +20,12 @@ export interface HostLimits {
   leaseMs?: number;
 }
 
-/** Releases the slot; safe to call twice. */
-export type HostSlot = () => Promise<void>;
+/**
+ * A slot held on a host. Calling it gives the slot back (safe to call twice); releaseIn adds the
+ * release to a transaction the caller sends anyway, one round trip less for a poll that ends with
+ * a write.
+ */
+export type HostSlot = (() => Promise<void>) & { readonly host: string; releaseIn(tx: ChainableCommander): void };
 
 /** A lease outlives any request (timeouts are far shorter): it only matters if a worker dies holding it. */
 const LEASE_MS = 10 * 60_000;
@@ -63,38 +67,74 @@ export class HostBusyError extends FeedError {
   }
 }
 
+type AcquireScript = (...args: (string | number)[]) => Promise<unknown>;
+
 export class HostLimiter {
   constructor(
     private readonly redis: Redis,
     /** Key root of the deployment (Keyspace.root, one hash tag for Redis Cluster). */
     private readonly prefix: string,
     private readonly limits: HostLimits,
-  ) {}
+  ) {
+    // EVALSHA (ioredis falls back to EVAL once per connection), also inside pipelines.
+    if (!(redis as unknown as Record<string, unknown>).veilleHostAcquire) redis.defineCommand('veilleHostAcquire', { numberOfKeys: 2, lua: ACQUIRE });
+  }
 
   /**
-   * Waits for a slot on `url`'s host; resolves to the function that gives it back. `leaseMs`
-   * bounds how long the slot stays taken if this process dies holding it (see leaseFor).
+   * Waits for a slot on `url`'s host; resolves to the slot. `leaseMs` bounds how long the slot
+   * stays taken if this process dies holding it (see leaseFor).
    */
   async acquire(url: URL, signal?: AbortSignal, leaseMs?: number): Promise<HostSlot> {
-    const host = url.host.toLowerCase();
-    const keys = [`${this.prefix}:host:${host}:inflight`, `${this.prefix}:host:${host}:next`];
-    const token = randomUUID();
+    const attempt = this.attemptArgs(url, leaseMs);
     const started = Date.now();
-    for (let attempt = 0; ; attempt += 1) {
-      const wait = Number(await this.redis.eval(ACQUIRE, 2, ...keys, token, this.limits.maxInFlight, this.limits.minSpacingMs, leaseMs ?? this.limits.leaseMs ?? LEASE_MS));
+    for (let n = 0; ; n += 1) {
+      const wait = Number(await (this.redis as unknown as Record<string, AcquireScript>).veilleHostAcquire!.apply(this.redis, attempt.args));
       if (wait === 0) break;
       const waited = Date.now() - started;
-      if (waited >= this.limits.maxWaitMs) throw new HostBusyError(url.href, host, waited);
+      if (waited >= this.limits.maxWaitMs) throw new HostBusyError(url.href, attempt.host, waited);
       // Busy (-1): poll with a growing pause; spacing: sleep exactly until the next start.
-      const pause = wait > 0 ? wait : Math.min(POLL_MS.max, POLL_MS.min * 2 ** Math.min(attempt, 4));
+      const pause = wait > 0 ? wait : Math.min(POLL_MS.max, POLL_MS.min * 2 ** Math.min(n, 4));
       await sleep(Math.min(pause, this.limits.maxWaitMs - waited + 1), signal);
     }
+    return this.slot(attempt.host, attempt.inflight, attempt.token);
+  }
+
+  /**
+   * One attempt at a slot, queued on a pipeline that carries the caller's other reads (one round
+   * trip for both). Pass the attempt's reply to the function returned: the slot, or null when the
+   * host is busy (then wait with acquire()).
+   */
+  attemptIn(pipeline: ChainableCommander, url: URL, leaseMs?: number): (reply: unknown) => HostSlot | null {
+    const attempt = this.attemptArgs(url, leaseMs);
+    (pipeline as unknown as Record<string, AcquireScript>).veilleHostAcquire!.apply(pipeline, attempt.args);
+    return (reply) => (reply !== null && reply !== undefined && Number(reply) === 0 ? this.slot(attempt.host, attempt.inflight, attempt.token) : null);
+  }
+
+  private attemptArgs(url: URL, leaseMs: number | undefined): { host: string; inflight: string; token: string; args: (string | number)[] } {
+    const host = url.host.toLowerCase();
+    const inflight = `${this.prefix}:host:${host}:inflight`;
+    const token = randomUUID();
+    return {
+      host, inflight, token,
+      args: [inflight, `${this.prefix}:host:${host}:next`, token, this.limits.maxInFlight, this.limits.minSpacingMs, leaseMs ?? this.limits.leaseMs ?? LEASE_MS],
+    };
+  }
+
+  private slot(host: string, inflight: string, token: string): HostSlot {
     let released = false;
-    return async () => {
+    const release = async (): Promise<void> => {
       if (released) return;
       released = true;
-      await this.redis.zrem(keys[0] as string, token);
+      await this.redis.zrem(inflight, token);
     };
+    return Object.assign(release, {
+      host,
+      releaseIn: (tx: ChainableCommander): void => {
+        if (released) return;
+        released = true;
+        tx.zrem(inflight, token);
+      },
+    });
   }
 }
 

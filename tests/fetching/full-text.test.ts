@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rm } from 'node:fs/promises';
 import type { Queue } from 'bullmq';
+import type { ChainableCommander } from 'ioredis';
 import { extractArticleText } from '../../src/fulltext/extract-article-text.js';
 import { createFullTextFetcher } from '../../src/fulltext/full-text-fetcher.js';
 import { createNetworkGuard, type NetworkGuard } from '../../src/fulltext/network-guard.js';
@@ -116,11 +117,22 @@ describe('full text in a poll', () => {
       { network: { allowRanges: ['127.0.0.1/32'] }, politeness: { minSpacing: '150ms' }, ...settings });
     const limiter = new HostLimiter(t.redis, t.keys.root, { maxInFlight: 1, minSpacingMs: 200, maxWaitMs: 10_000 });
     // Records which host each fetch waited for, and when its turn came.
-    const hosts = { acquire: async (url: URL, signal?: AbortSignal) => {
-      const release = await limiter.acquire(url, signal);
-      turns.push({ host: url.host, at: performance.now() });
-      return release;
-    } } as unknown as HostLimiter;
+    const hosts = {
+      acquire: async (url: URL, signal?: AbortSignal) => {
+        const release = await limiter.acquire(url, signal);
+        turns.push({ host: url.host, at: performance.now() });
+        return release;
+      },
+      // The feed's first slot is asked for with the poll's state read.
+      attemptIn: (pipeline: ChainableCommander, url: URL, leaseMs?: number) => {
+        const settle = limiter.attemptIn(pipeline, url, leaseMs);
+        return (reply: unknown) => {
+          const slot = settle(reply);
+          if (slot) turns.push({ host: url.host, at: performance.now() });
+          return slot;
+        };
+      },
+    } as unknown as HostLimiter;
     const fetcher = createFullTextFetcher({ settings: () => watchlist.settings, guard, hosts, log: memory.log });
     const deps: PollDeps = { redis: t.redis, keys: t.keys, settings: watchlist.settings, ruleSet: watchlist.ruleSet, storeQueue, log: memory.log, hosts, fullText: fetcher };
     return { deps, feed: watchlist.feeds[0] as FeedSource };

@@ -51,7 +51,8 @@ describe('HostLimiter', () => {
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => fetchVia(i % 2 === 0 ? a : b, '/slow.xml')));
     expect(results.every((r) => r.kind === 'fetched')).toBe(true);
     expect(maxSeen).toBe(2);
-    // Every slot was given back.
+    // Every slot was given back (releases are not awaited: a PING on each connection comes after them).
+    await Promise.all([t.redis.ping(), other.ping()]);
     expect(await t.redis.zcard(`${t.keys.root}:host:${new URL(server.baseUrl).host}:inflight`)).toBe(0);
   });
 

@@ -98,6 +98,8 @@ it('survives a 429 storm with one request: the ticks that follow wait for Retry-
     const manual = await role.pollQueue.add('poll', { feedId: 's', manual: true }, { attempts: 1 });
     await manual.waitUntilFinished(role.events, 10_000).catch(() => undefined);
     expect(server.requests.filter((r) => r.path === '/storm.xml')).toHaveLength(2);
+    // Each tick took a slot with its state read; the skipped ones gave it back at once.
+    expect(await t.redis.zcard(`${t.keys.root}:host:${new URL(server.url('/')).host}:inflight`)).toBe(0);
   } finally {
     await role.close();
   }

@@ -15,6 +15,8 @@ import { StoryIndex } from '../../src/dedupe/story-index.js';
 import { identify } from '../../src/dedupe/content-hash.js';
 import { startStoreWorker } from '../../workers/store-worker.js';
 import { FeedStates } from '../../src/pipeline/feed-state.js';
+import { HostLimiter } from '../../src/politeness/host-limiter.js';
+import type { ChainableCommander } from 'ioredis';
 import type { Watchlist, FeedSource } from '../../src/config/watchlist.js';
 import type { TestRedis } from '../support/redis.js';
 import { useTestEnvironment } from '../support/environment.js';
@@ -121,6 +123,35 @@ describe('pollFeed', () => {
     expect(await storeQueue.count()).toBe(jobsAfterFirst);
     const state = await new FeedStates(t.redis, t.keys).get('a');
     expect(state).toMatchObject({ lastHttpStatus: 304, lastOutcome: 'not-modified', consecutiveFailures: 0, totalKept: 1 });
+  });
+
+  it('holds its host slot only for the request: taken with the state read, given back with a 304\'s record or before a body is processed', async () => {
+    server.setRoute('/a.xml', { body: rssFeed('A', [ITEMS.alliance]), etag: '"v1"', contentType: 'application/rss+xml' });
+    const { feed, deps } = await setup([{ id: 'a', path: '/a.xml' }]);
+    const host = new URL(server.url('/a.xml')).host;
+    const inflight = `${t.keys.root}:host:${host}:inflight`;
+    const slots: string[] = [];
+    const limiter = new HostLimiter(t.redis, t.keys.root, { maxInFlight: 1, minSpacingMs: 0, maxWaitMs: 5_000 });
+    // Counts the slots the poll asks for and how: with its state read, or by waiting.
+    const hosts = {
+      attemptIn: (pipeline: ChainableCommander, url: URL, leaseMs?: number) => { slots.push(`read:${url.host}`); return limiter.attemptIn(pipeline, url, leaseMs); },
+      acquire: (url: URL, signal?: AbortSignal, leaseMs?: number) => { slots.push(`wait:${url.host}`); return limiter.acquire(url, signal, leaseMs); },
+    } as unknown as HostLimiter;
+    const polite = { ...deps, hosts };
+    expect(await pollFeed(feed('a'), polite)).toMatchObject({ fetch: 'fetched', itemsKept: 1 });
+    await t.redis.ping(); // the release went out before this on the same connection
+    expect(await t.redis.zcard(inflight)).toBe(0);
+    expect(await pollFeed(feed('a'), polite)).toMatchObject({ fetch: 'not-modified' });
+    expect(await t.redis.zcard(inflight)).toBe(0);
+    expect(slots).toEqual([`read:${host}`, `read:${host}`]);
+    // The feed moved to another host: the slot read for the watchlist URL's host is given back, the new host's awaited.
+    const moved = server.url('/a.xml').replace('127.0.0.1', 'localhost');
+    await t.redis.hset(t.keys.feedState('a'), { movedTo: moved });
+    expect(await pollFeed(feed('a'), polite)).toMatchObject({ fetch: 'not-modified', movedTo: moved });
+    await t.redis.ping();
+    expect(slots.slice(2)).toEqual([`read:${host}`, `wait:${new URL(moved).host}`]);
+    expect(await t.redis.zcard(inflight)).toBe(0);
+    expect(await t.redis.zcard(`${t.keys.root}:host:${new URL(moved).host}:inflight`)).toBe(0);
   });
 
   it('skips the parse when a server without validators sends the same bytes again', async () => {
