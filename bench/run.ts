@@ -3,7 +3,8 @@
  * floor measured in the same run, as markdown on stdout and JSON under bench/results/.
  *
  *   (no option)            matcher, dedupe memory, end to end (median of --runs), summary table
- *   --only matcher|dedupe|e2e|scale|html   (html: htmlToText per item body against a bare tag regex + entity decoder)
+ *   --only matcher|dedupe|e2e|scale|html|parts   (html: htmlToText per item body against a bare tag regex + entity decoder;
+ *                          parts: a poll's CPU part by part, against the floors' own work)
  *   --smoke                a few feeds, one run, end to end only: keeps the bench working (CI)
  *   --scale                the scale run (6,000 feeds on a 1-minute interval for 5 minutes)
  *   --runs N               end-to-end repetitions (default 3, smoke 1)
@@ -18,6 +19,7 @@ import os from 'node:os';
 import { locateRedis } from '../src/redis/locate-redis.js';
 import { runMatcherBench, type MatcherResult } from './matcher.js';
 import { runHtmlTextBench } from './html-text.js';
+import { runPollPartsBench } from './poll-parts.js';
 import { runDedupeMemoryBench } from './dedupe-memory.js';
 import { openE2eContext, runE2eOnce, type E2eOptions, type E2eRun } from './e2e.js';
 import { runScaleBench } from './scale.js';
@@ -40,7 +42,7 @@ function numberOption(name: string, fallback: number): number {
   return value;
 }
 
-const BENCHES = ['matcher', 'dedupe', 'e2e', 'scale', 'html'] as const;
+const BENCHES = ['matcher', 'dedupe', 'e2e', 'scale', 'html', 'parts'] as const;
 type BenchName = (typeof BENCHES)[number];
 const smoke = flag('smoke');
 const only = option('only');
@@ -129,6 +131,7 @@ for (const name of selected) {
   if (name === 'matcher') matcher = runMatcherBench();
   if (name === 'dedupe') await runDedupeMemoryBench();
   if (name === 'html') runHtmlTextBench(out);
+  if (name === 'parts') await runPollPartsBench(out);
   if (name === 'e2e') e2e = await runE2e();
   if (name === 'scale') {
     await runScaleBench({
