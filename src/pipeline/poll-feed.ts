@@ -139,7 +139,12 @@ export async function pollFeed(feed: FeedSource, deps: PollDeps): Promise<PollOu
       const plan = planSchedule(feed, deps, state, stateAfterSuccess(state, record, at), { ok: true, startedAt, response, movedTo, publishedAt, ttlMs });
       const held = slot;
       slot = null;
-      await states.recordSuccess(feed.id, record, at, plan.fields, (tx) => { held?.releaseIn(tx); also?.(tx); });
+      try {
+        await states.recordSuccess(feed.id, record, at, plan.fields, (tx) => { held?.releaseIn(tx); also?.(tx); });
+      } catch (err) {
+        void held?.().catch(() => undefined);
+        throw err;
+      }
       plan.logChange(log);
       return plan.outcome;
     };

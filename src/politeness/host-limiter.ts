@@ -129,10 +129,9 @@ export class HostLimiter {
     };
     return Object.assign(release, {
       host,
+      // Not marked released: if the transaction fails, calling the slot still gives it back.
       releaseIn: (tx: ChainableCommander): void => {
-        if (released) return;
-        released = true;
-        tx.zrem(inflight, token);
+        if (!released) tx.zrem(inflight, token);
       },
     });
   }
