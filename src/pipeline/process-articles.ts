@@ -137,7 +137,7 @@ export async function processArticles(feed: FeedSource, articles: Article[], dep
     // The content hash and fingerprint are computed for kept items only.
     const listedText = identityText(listed);
     const identity = article === listed ? identify(article, listedText) : identify(article);
-    candidates.push({ article, identity, evaluation, listedTextHash: textHashOf(listed, listedText), listingHash });
+    candidates.push({ article, identity, evaluation, listedTextHash: article === listed ? identity.textHash : textHashOf(listed, listedText), listingHash });
   }
 
   const matches = await stories.claim(candidates.map((c) => ({ articleId: c.identity.articleId, fingerprint: c.identity.fingerprint })), nowMs);
