@@ -72,9 +72,19 @@ const ASCII_FOLD = Uint16Array.from({ length: 0x80 }, (_, c) => {
  * Buffers reused from call to call: every document of every poll is folded, and fresh typed
  * arrays per field cost more than the fold. Results are copied out before returning.
  */
-let chars = new Uint16Array(4096);
-let starts = new Uint32Array(4096);
-let ends = new Uint32Array(4096);
+const INITIAL_CAPACITY = 4096;
+/** Buffers grown past this (a huge item) are dropped after use rather than held for the process's life (~2.5 MB). */
+const KEPT_CAPACITY = 1 << 18;
+let chars = new Uint16Array(INITIAL_CAPACITY);
+let starts = new Uint32Array(INITIAL_CAPACITY);
+let ends = new Uint32Array(INITIAL_CAPACITY);
+
+function releaseLargeBuffers(): void {
+  if (chars.length <= KEPT_CAPACITY) return;
+  chars = new Uint16Array(INITIAL_CAPACITY);
+  starts = new Uint32Array(INITIAL_CAPACITY);
+  ends = new Uint32Array(INITIAL_CAPACITY);
+}
 
 function ensureCapacity(needed: number): void {
   if (needed <= chars.length) return;
@@ -188,7 +198,9 @@ function foldInto(input: string, withOffsets: boolean): number {
 /** Folds `input` for matching; every output character maps back to the original text. */
 export function normalizeText(input: string): NormalizedText {
   const len = foldInto(input, true);
-  return { text: decodeFolded(len), starts: starts.slice(0, len), ends: ends.slice(0, len) };
+  const folded = { text: decodeFolded(len), starts: starts.slice(0, len), ends: ends.slice(0, len) };
+  releaseLargeBuffers();
+  return folded;
 }
 
 /** The folded characters as a string (a UCS-2 Buffer decodes several times faster than TextDecoder). */
@@ -198,7 +210,9 @@ function decodeFolded(len: number): string {
 
 /** The text of normalizeText(input), padded the same way, without the offset maps. */
 export function normalizeTextOnly(input: string): string {
-  return decodeFolded(foldInto(input, false));
+  const text = decodeFolded(foldInto(input, false));
+  releaseLargeBuffers();
+  return text;
 }
 
 /** The folded form of a short string without the padding: used for terms and tests. */
