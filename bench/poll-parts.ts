@@ -7,7 +7,7 @@
  * CPU is process.cpuUsage (user + system, the collector's threads included), median of rounds.
  * `npm run bench -- --only parts`; JSON in bench/results/poll-parts-latest.json.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
@@ -15,7 +15,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import Parser from 'rss-parser';
 import { Agent, request } from 'undici';
-import { parse as parseYaml } from 'yaml';
+import { loadWatchlist } from '../src/config/watchlist.js';
 import { listingHashOf } from '../src/dedupe/content-hash.js';
 import { decodeFeedBody } from '../src/feeds/decode-feed.js';
 import { detectFeedFormat } from '../src/feeds/feed-format.js';
@@ -26,8 +26,6 @@ import { HostLimiter } from '../src/politeness/host-limiter.js';
 import { createKeyspace } from '../src/queues/keyspace.js';
 import { deleteKeys } from '../src/redis/connections.js';
 import { locateRedis } from '../src/redis/locate-redis.js';
-import { parseRules } from '../src/rules/parse-rules.js';
-import { compileRuleSet } from '../src/rules/rule-set.js';
 import { FeedCorpus, type CorpusOptions } from './feed-corpus.js';
 import { startFeedFarm } from './feed-farm.js';
 import { spread, writeResult } from './bench-results.js';
@@ -50,10 +48,7 @@ const median = (values: number[]): number => spread(values).median;
 async function firstPollStages(corpusOptions: CorpusOptions): Promise<Record<string, number>> {
   const corpus = new FeedCorpus(corpusOptions);
   const bodies = Array.from({ length: FEEDS }, (_, f) => Buffer.from(corpus.feedXml(f, 0)));
-  const watchlist = parseYaml(readFileSync(path.join(REPO_ROOT, 'config', 'watchlist.yaml'), 'utf8')) as unknown;
-  const rules = parseRules(watchlist);
-  if (!rules.ok) throw new Error('bench: config/watchlist.yaml has invalid rules');
-  const ruleSet = compileRuleSet(rules.rules);
+  const { ruleSet } = await loadWatchlist(path.join(REPO_ROOT, 'config', 'watchlist.yaml'));
   const items = FEEDS * corpusOptions.items;
   const samples: Record<string, number[]> = {};
   const note = (name: string, micros: number): void => { (samples[name] ??= []).push(micros / items); };
